@@ -1,0 +1,12 @@
+using System.Collections.Frozen;
+
+namespace Fulcrum.Appliance.Config.Model;
+
+/// <summary>Virtual server types.</summary>
+public static class VirtualServerTypes
+{
+    public const string Standard = "standard";
+    public const string PerformanceL4 = "performance-l4";
+
+    public static readonly FrozenSet<string> All = FrozenSet.Create(StringComparer.Ordinal, Standard, PerformanceL4);
+}
