@@ -1,0 +1,9 @@
+namespace Fulcrum.Appliance.Config.Editing;
+
+public enum ChangeOp
+{
+    Create,
+    Replace,
+    Patch,
+    Delete,
+}

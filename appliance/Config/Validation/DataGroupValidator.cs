@@ -1,0 +1,47 @@
+using Fulcrum.Appliance.Config.Model;
+
+namespace Fulcrum.Appliance.Config.Validation;
+
+internal sealed class DataGroupValidator : IConfigValidator
+{
+    public const int MaxRecords = 1_000_000;
+
+    public void Validate(ValidationContext context)
+    {
+        foreach (var g in context.Config.DataGroups)
+        {
+            var path = $"datagroups/{g.Name}";
+            context.OneOf(path, "type", g.Type, DataGroupTypes.All);
+            if (g.Records.Count > MaxRecords)
+            {
+                context.Add($"{path}/records", $"a data group may have at most {MaxRecords} records");
+                continue;
+            }
+            var bad = 0;
+            foreach (var (key, value) in g.Records)
+            {
+                string? problem = null;
+                if (key.Length is 0 or > 4096)
+                {
+                    problem = "keys must have 1 to 4096 characters";
+                }
+                else if (g.Type == DataGroupTypes.Address && !AddressSyntax.IsCidr(key))
+                {
+                    problem = $"'{key}' is not an address or CIDR prefix";
+                }
+                else if (g.Type == DataGroupTypes.Integer && !long.TryParse(key, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _))
+                {
+                    problem = $"'{key}' is not an integer";
+                }
+                else if (value.Length > 65536)
+                {
+                    problem = "values may have at most 65536 characters";
+                }
+                if (problem is not null && bad++ < 20)
+                {
+                    context.Add($"{path}/records/{(key.Length > 64 ? key[..64] + "…" : key)}", problem);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Frozen;
+using Fulcrum.Appliance.Config.Model;
+
+namespace Fulcrum.Appliance.Config.Validation;
+
+internal sealed class ProfileValidator : IConfigValidator
+{
+    private static readonly FrozenSet<string> TlsProtocols = FrozenSet.Create(StringComparer.Ordinal, "tls1.2", "tls1.3");
+    private static readonly FrozenSet<string> ProxyProtocols = FrozenSet.Create(StringComparer.Ordinal, "none", "v1", "v2");
+    private static readonly FrozenSet<string> ServerHeaderActions = FrozenSet.Create(StringComparer.Ordinal, "pass", "remove", "replace");
+    private static readonly FrozenSet<string> ClientCertModes = FrozenSet.Create(StringComparer.Ordinal, "ignore", "request", "require");
+    private static readonly FrozenSet<string> CookieMethods = FrozenSet.Create(StringComparer.Ordinal, "insert", "passive", "rewrite");
+    private static readonly FrozenSet<string> SameSites = FrozenSet.Create(StringComparer.Ordinal, "none", "lax", "strict");
+
+    public void Validate(ValidationContext context)
+    {
+        var p = context.Config.Profiles;
+        foreach (var t in p.Tcp)
+        {
+            var path = $"profiles/tcp/{t.Name}";
+            context.Range(path, "connectTimeout", t.ConnectTimeout, 1, 3600);
+            context.Range(path, "idleTimeout", t.IdleTimeout, 0, 86400 * 7);
+            context.Range(path, "keepAliveInterval", t.KeepAliveInterval, 0, 86400);
+            context.Range(path, "sendBufferSize", t.SendBufferSize, 4096, 64 << 20);
+            context.Range(path, "receiveBufferSize", t.ReceiveBufferSize, 4096, 64 << 20);
+            context.Range(path, "proxyBufferHigh", t.ProxyBufferHigh, 4096, 64 << 20);
+            context.Range(path, "proxyBufferLow", t.ProxyBufferLow, 1024, 64 << 20);
+            if (t.ProxyBufferLow >= t.ProxyBufferHigh)
+            {
+                context.Add($"{path}/proxyBufferLow", $"proxyBufferLow ({t.ProxyBufferLow}) must be below proxyBufferHigh ({t.ProxyBufferHigh})");
+            }
+            context.OneOf(path, "proxyProtocol", t.ProxyProtocol, ProxyProtocols);
+            context.Cidrs(path, "acceptProxyProtocolFrom", t.AcceptProxyProtocolFrom);
+        }
+        foreach (var h in p.Http)
+        {
+            var path = $"profiles/http/{h.Name}";
+            context.Range(path, "maxRequestLineBytes", h.MaxRequestLineBytes, 256, 65536);
+            context.Range(path, "maxHeaderBytes", h.MaxHeaderBytes, 1024, 1 << 20);
+            context.Range(path, "maxHeaderCount", h.MaxHeaderCount, 1, 1000);
+            context.Range(path, "headerTimeout", h.HeaderTimeout, 1, 3600);
+            context.Range(path, "keepAliveTimeout", h.KeepAliveTimeout, 0, 86400);
+            context.Range(path, "maxRequests", h.MaxRequests, 0, int.MaxValue);
+            context.OneOf(path, "serverHeaderAction", h.ServerHeaderAction, ServerHeaderActions);
+            if (h.ServerHeaderAction == "replace" && string.IsNullOrEmpty(h.ServerHeaderValue))
+            {
+                context.Add($"{path}/serverHeaderValue", "serverHeaderAction 'replace' needs a serverHeaderValue");
+            }
+            if (h.RuleErrorStatus != 0)
+            {
+                context.Range(path, "ruleErrorStatus", h.RuleErrorStatus, 400, 599);
+            }
+            context.Cidrs(path, "trustedXForwardedFor", h.TrustedXForwardedFor);
+        }
+        foreach (var s in p.ClientSsl)
+        {
+            var path = $"profiles/client-ssl/{s.Name}";
+            Certificate(context, path, "certificate", s.Certificate, needsKey: true);
+            for (var i = 0; i < s.SniCertificates.Length; i++)
+            {
+                Certificate(context, path, $"sniCertificates/{i}", s.SniCertificates[i], needsKey: true);
+            }
+            Protocols(context, path, s.Protocols);
+            context.OneOf(path, "clientCertificate", s.ClientCertificate, ClientCertModes);
+            Certificate(context, path, "caCertificate", s.CaCertificate, needsKey: false);
+            if (s.ClientCertificate != "ignore" && s.CaCertificate is null)
+            {
+                context.Add($"{path}/caCertificate", "client certificate checking needs a caCertificate to verify against");
+            }
+        }
+        foreach (var s in p.ServerSsl)
+        {
+            var path = $"profiles/server-ssl/{s.Name}";
+            Certificate(context, path, "certificate", s.Certificate, needsKey: true);
+            Protocols(context, path, s.Protocols);
+            Certificate(context, path, "caCertificate", s.CaCertificate, needsKey: false);
+        }
+        foreach (var o in p.OneConnect)
+        {
+            var path = $"profiles/oneconnect/{o.Name}";
+            if (!AddressSyntax.IsIp(o.SourceMask))
+            {
+                context.Add($"{path}/sourceMask", $"'{o.SourceMask}' is not a mask such as 0.0.0.0 or 255.255.255.0");
+            }
+            context.Range(path, "maxSize", o.MaxSize, 0, 1_000_000);
+            context.Range(path, "maxAge", o.MaxAge, 0, 86400 * 7);
+            context.Range(path, "maxReuse", o.MaxReuse, 0, int.MaxValue);
+            context.Range(path, "idleTimeout", o.IdleTimeout, 0, 86400);
+        }
+        foreach (var s in p.Persistence)
+        {
+            var path = $"profiles/persistence/{s.Name}";
+            context.OneOf(path, "method", s.Method, PersistenceMethods.All);
+            context.Range(path, "timeout", s.Timeout, 0, 86400 * 365);
+            if (!AddressSyntax.IsIp(s.Mask))
+            {
+                context.Add($"{path}/mask", $"'{s.Mask}' is not a mask such as 255.255.255.0");
+            }
+            context.OneOf(path, "cookieMethod", s.CookieMethod, CookieMethods);
+            context.Range(path, "cookieExpiration", s.CookieExpiration, 0, 86400 * 365 * 10);
+            if (s.CookieSameSite is not null)
+            {
+                context.OneOf(path, "cookieSameSite", s.CookieSameSite, SameSites);
+            }
+            if (s.Method == PersistenceMethods.Hash && (s.HashKey is null || !HashKeys.IsValid(s.HashKey)))
+            {
+                context.Add($"{path}/hashKey", "hash persistence needs a hashKey: uri, path, header:NAME or cookie:NAME");
+            }
+        }
+    }
+
+    private static void Protocols(ValidationContext context, string path, IReadOnlyList<string> protocols)
+    {
+        if (protocols.Count == 0)
+        {
+            context.Add($"{path}/protocols", "at least one protocol is needed");
+        }
+        for (var i = 0; i < protocols.Count; i++)
+        {
+            context.OneOf(path, $"protocols/{i}", protocols[i], TlsProtocols);
+        }
+    }
+
+    private static void Certificate(ValidationContext context, string path, string field, string? name, bool needsKey)
+    {
+        if (name is null)
+        {
+            return;
+        }
+        if (ConfigKinds.Certificates.Find(context.Config, name) is not Model.Certificate cert)
+        {
+            context.Add($"{path}/{field}", $"certificate '{name}' does not exist");
+        }
+        else if (needsKey && cert.Key is null)
+        {
+            context.Add($"{path}/{field}", $"certificate '{name}' has no private key");
+        }
+    }
+}
