@@ -229,6 +229,25 @@ public sealed class HttpRequestParserTests
     }
 
     [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\r\nX-A: a\u0000b\r\n\r\n", 31)]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\nX: b\r\n\r\n", 23)]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n", 42)]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\r\n@foo: x\r\n\r\n", 25)]
+    [InlineData("GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 4)]
+    [InlineData("GET / HTTP/2.0\r\nHost: a\r\n\r\n", 6)]
+    [InlineData("GET /a#frag HTTP/1.1\r\nHost: a\r\n\r\n", 6)]
+    [InlineData("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 22)]
+    public void Parse_Refused_ReportsOffsetOfOffendingByte(string input, int offset)
+    {
+        using var head = new HttpRequestHead();
+
+        var result = HttpRequestParser.Parse(Bytes(input).AsSpan(), head, Limits);
+
+        Assert.True(result.IsError);
+        Assert.Equal(offset, result.ErrorOffset);
+    }
+
+    [Theory]
     [InlineData("GET / HTTP/2.0\r\n\r\n", 505)]
     [InlineData("GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\n", 414)]
     [InlineData("GET / HTTP/1.1\r\nHost: a\r\nX: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n", 431)]
