@@ -1,1 +1,8 @@
-return 0;
+using System.CommandLine;
+using Fulcrum.Appliance.Cli;
+
+var root = RunCommand.Attach(new RootCommand("Fulcrum: a scriptable full-proxy traffic manager. With no verb, runs the appliance."));
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(ConfigCommand.Create());
+root.Subcommands.Add(UserCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Fulcrum.Appliance.Config.Model;
 
 /// <summary>A pool member: a node address and a service port.</summary>
@@ -13,5 +15,6 @@ public sealed record PoolMember
     public string State { get; init; } = MemberStates.Enabled;
 
     /// <summary>The member's name in API paths and messages, as LTM writes it: <c>address:port</c>, IPv6 in brackets.</summary>
+    [JsonIgnore]
     public string Key => MemberKey.Format(Address, Port);
 }

@@ -1,0 +1,48 @@
+using System.Collections.Frozen;
+using System.Net;
+using Fulcrum.Appliance.Config.Model;
+
+namespace Fulcrum.Appliance.Config.Runtime;
+
+/// <summary>
+/// The immutable runtime model of one config generation, compiled for the data plane: lookups by name are frozen
+/// dictionaries, addresses are parsed, profiles are resolved. Replaced whole on every change; never edited.
+/// Live counters and health live beside it (on per-member state objects), not in it.
+/// </summary>
+public sealed class RuntimeSnapshot
+{
+    internal RuntimeSnapshot(long generation, FulcrumConfig config, FrozenDictionary<string, RuntimeVirtual> virtuals, FrozenDictionary<string, RuntimePool> pools)
+    {
+        Generation = generation;
+        Config = config;
+        Virtuals = virtuals;
+        Pools = pools;
+    }
+
+    public long Generation { get; }
+
+    public FulcrumConfig Config { get; }
+
+    public FrozenDictionary<string, RuntimeVirtual> Virtuals { get; }
+
+    public FrozenDictionary<string, RuntimePool> Pools { get; }
+
+    public static RuntimeSnapshot Empty { get; } = RuntimeCompiler.Compile(0, FulcrumConfig.Default);
+}
+
+/// <summary>A virtual server resolved for the data plane.</summary>
+public sealed record RuntimeVirtual(VirtualServer Config, IPEndPoint Destination, RuntimePool? Pool, TcpProfile Tcp, HttpProfile? Http, OneConnectProfile? OneConnect, PersistenceProfile? Persistence)
+{
+    public string Name => Config.Name;
+}
+
+/// <summary>A pool resolved for the data plane, with members' addresses parsed.</summary>
+public sealed record RuntimePool(Pool Config, IReadOnlyList<RuntimeMember> Members)
+{
+    public string Name => Config.Name;
+}
+
+public sealed record RuntimeMember(PoolMember Config, IPEndPoint EndPoint)
+{
+    public string Key => Config.Key;
+}

@@ -1,0 +1,22 @@
+namespace Fulcrum.Appliance;
+
+/// <summary>
+/// Every log event id, in one place, by area: 1000 config and store, 2000 auth, 3000 management API,
+/// 4000 data plane, 5000 balancing, 6000 health, 7000 rules, 8000 tls, 9000 host.
+/// </summary>
+internal static class EventIds
+{
+    public const int ConfigLoaded = 1000;
+    public const int ConfigCommitted = 1001;
+    public const int ConfigRefused = 1002;
+    public const int ConfigRolledBack = 1003;
+    public const int StoredConfigInvalid = 1004;
+    public const int InitialConfigCreated = 1005;
+
+    public const int ManagementListening = 3000;
+    public const int ManagementUnhandled = 3001;
+
+    public const int HostStarting = 9000;
+    public const int HostStopping = 9001;
+    public const int AdminPasswordGenerated = 9002;
+}

@@ -1,0 +1,56 @@
+namespace Fulcrum.Appliance.Management.Endpoints;
+
+/// <summary>The status report's shape. Sources fill in state and counters; fields stay stable for clients.</summary>
+public sealed class ApplianceStatus
+{
+    public long Generation { get; set; }
+    public DateTimeOffset Time { get; set; }
+    public List<VirtualStatus> Virtuals { get; set; } = [];
+    public List<PoolStatus> Pools { get; set; } = [];
+    public List<RuleStatus> Rules { get; set; } = [];
+}
+
+public sealed class VirtualStatus
+{
+    public required string Name { get; set; }
+    public required string Destination { get; set; }
+    public bool Enabled { get; set; }
+    /// <summary><c>listening | disabled | error | unknown</c>.</summary>
+    public string State { get; set; } = "unknown";
+    /// <summary>The OS error when the destination cannot be bound.</summary>
+    public string? Error { get; set; }
+    public long CurrentConnections { get; set; }
+    public long TotalConnections { get; set; }
+    public long Requests { get; set; }
+    public long BytesIn { get; set; }
+    public long BytesOut { get; set; }
+}
+
+public sealed class PoolStatus
+{
+    public required string Name { get; set; }
+    public int ActiveMembers { get; set; }
+    public List<MemberStatus> Members { get; set; } = [];
+}
+
+public sealed class MemberStatus
+{
+    public required string Address { get; set; }
+    public int Port { get; set; }
+    /// <summary>Administrative state: <c>enabled | disabled | forced-offline</c>.</summary>
+    public required string State { get; set; }
+    /// <summary>Health: <c>up | down | unchecked</c>.</summary>
+    public string Status { get; set; } = "unchecked";
+    public string? Reason { get; set; }
+    public DateTimeOffset? Since { get; set; }
+    public long CurrentConnections { get; set; }
+    public long TotalConnections { get; set; }
+}
+
+public sealed class RuleStatus
+{
+    public required string Name { get; set; }
+    public long Executions { get; set; }
+    public long Failures { get; set; }
+    public long Aborts { get; set; }
+}
