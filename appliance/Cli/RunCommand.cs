@@ -32,7 +32,7 @@ internal static class RunCommand
         WebApplication app;
         try
         {
-            app = ManagementHost.Build(new ManagementOptions(Path.GetFullPath(dataDir), endpoint));
+            app = ApplianceHost.Build(new ManagementOptions(Path.GetFullPath(dataDir), endpoint));
         }
         catch (StoreException ex)
         {

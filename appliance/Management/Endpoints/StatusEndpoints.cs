@@ -1,5 +1,6 @@
 using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Management.Auth;
+using Fulcrum.Appliance.Stats;
 
 namespace Fulcrum.Appliance.Management.Endpoints;
 

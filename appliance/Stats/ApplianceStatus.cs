@@ -1,4 +1,4 @@
-namespace Fulcrum.Appliance.Management.Endpoints;
+namespace Fulcrum.Appliance.Stats;
 
 /// <summary>The status report's shape. Sources fill in state and counters; fields stay stable for clients.</summary>
 public sealed class ApplianceStatus

@@ -1,20 +1,23 @@
-using Fulcrum.Appliance.Config;
+using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.Config.Editing;
 using Fulcrum.Appliance.Config.Runtime;
 using Fulcrum.Appliance.Config.Store;
 using Fulcrum.Appliance.Config.Validation;
+using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Management.Endpoints;
+using Fulcrum.Appliance.Management;
+using Fulcrum.Appliance.Stats;
 using Microsoft.AspNetCore.Diagnostics;
 using Scalar.AspNetCore;
 
-namespace Fulcrum.Appliance.Management;
+namespace Fulcrum.Appliance;
 
 /// <summary>
-/// Builds the appliance process: the store and control plane as services, and the management API on its own
-/// listener. The data plane attaches to the same <see cref="RuntimeModel"/> as it lands.
+/// The composition root of the appliance process: the store and control plane, balancing state, and the
+/// management API on its own listener. The data plane attaches to the same <see cref="RuntimeModel"/>.
 /// </summary>
-public static class ManagementHost
+public static class ApplianceHost
 {
     public static WebApplication Build(ManagementOptions options, string[]? args = null)
     {
@@ -51,6 +54,8 @@ public static class ManagementHost
         services.AddSingleton<ConfigEditor>();
         services.AddSingleton<RuntimeModel>();
         services.AddSingleton<ConfigService>();
+        services.AddSingleton<BalancingState>();
+        services.AddSingleton<IStatusSource, BalancingStatusSource>();
         services.AddFulcrumAuth(db);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -61,6 +66,7 @@ public static class ManagementHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<ConfigService>().Initialize(db.Path);
+        _ = app.Services.GetRequiredService<BalancingState>();
 
         app.UseExceptionHandler(handler => handler.Run(HandleException));
         app.UseStatusCodePages(async ctx =>
