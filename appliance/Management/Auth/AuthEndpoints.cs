@@ -16,12 +16,12 @@ public static class AuthEndpoints
         var group = app.MapGroup("/api/v1/auth").WithTags("auth");
         group.MapPost("/token", IssueTokenAsync)
             .AllowAnonymous()
-            .Accepts<TokenRequest>("application/json")
+            .AcceptsJson<TokenRequest>(required: false)
             .Produces<TokenResponse>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(429);
         group.MapPost("/login", LoginAsync)
             .AllowAnonymous()
-            .Accepts<LoginRequest>("application/json")
+            .AcceptsJson<LoginRequest>()
             .Produces<LoginResponse>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(429);
         group.MapPost("/logout", Logout)

@@ -22,7 +22,7 @@ public static class UserEndpoints
             .ProducesProblem(401).ProducesProblem(403);
         group.MapPost("", CreateAsync)
             .RequireAuthorization(Policies.Admin)
-            .Accepts<CreateUserRequest>("application/json")
+            .AcceptsJson<CreateUserRequest>()
             .Produces<User>(StatusCodes.Status201Created)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
         group.MapGet("/{name}", Get)
@@ -31,13 +31,13 @@ public static class UserEndpoints
             .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         group.MapPut("/{name}", ReplaceAsync)
             .RequireAuthorization(Policies.Admin)
-            .Accepts<ReplaceUserRequest>("application/json")
+            .AcceptsJson<ReplaceUserRequest>()
             .Produces<User>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
         // Any signed-in user reaches the handler, which decides: admins change anything, others only their own password.
         group.MapPatch("/{name}", PatchAsync)
             .RequireAuthorization(Policies.Read)
-            .Accepts<PatchUserRequest>("application/json")
+            .AcceptsJson<PatchUserRequest>()
             .Produces<User>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(429);
         group.MapDelete("/{name}", Delete)
