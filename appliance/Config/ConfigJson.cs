@@ -6,7 +6,7 @@ namespace Fulcrum.Appliance.Config;
 
 /// <summary>
 /// The one JSON dialect of the store, the API and bundles: camelCase, nulls written, unknown members refused,
-/// nullable annotations and required members enforced, so a typo in a field name is an error and not a silent default.
+/// duplicate members refused, nullable annotations and required members enforced, so a typo in a field name is an error and not a silent default.
 /// </summary>
 public static class ConfigJson
 {
@@ -22,6 +22,7 @@ public static class ConfigJson
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
             AllowTrailingCommas = false,
+            AllowDuplicateProperties = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             NumberHandling = JsonNumberHandling.Strict,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -15,17 +15,13 @@ public static class JsonBody
     public const int DefaultMaxBytes = 1 << 20;
     public const int LargeMaxBytes = 64 << 20;
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false };
 
     public readonly record struct Outcome(JsonElement Value, IResult? Error);
 
-    public static async Task<Outcome> ReadAsync(HttpRequest request, int maxBytes = DefaultMaxBytes, CancellationToken cancellationToken = default)
+    /// <param name="allowEmpty">When true, an empty body gives an <see cref="JsonValueKind.Undefined"/> value instead of a problem.</param>
+    public static async Task<Outcome> ReadAsync(HttpRequest request, int maxBytes = DefaultMaxBytes, CancellationToken cancellationToken = default, bool allowEmpty = false)
     {
-        var mediaType = request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is null || !(mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
-        {
-            return Fail(Problems.Create(415, "Unsupported media type", $"send JSON with Content-Type: application/json, not '{request.ContentType}'"));
-        }
         if (request.ContentLength > maxBytes)
         {
             return Fail(TooLarge(maxBytes));
@@ -57,7 +53,15 @@ public static class JsonBody
         }
         if (bytes.Length == 0)
         {
-            return Fail(Problems.Create(400, "Invalid request body", "the request has no body; a JSON object is required"));
+            return allowEmpty
+                ? new Outcome(default, null)
+                : Fail(Problems.Create(400, "Invalid request body", "the request has no body; a JSON object is required"));
+        }
+        // A JSON content type cannot be sent cross-site without a CORS preflight, which this API never grants.
+        var mediaType = request.ContentType?.Split(';')[0].Trim();
+        if (mediaType is null || !(mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return Fail(Problems.Create(415, "Unsupported media type", $"send JSON with Content-Type: application/json, not '{request.ContentType}'"));
         }
         if (!Utf8.IsValid(bytes))
         {

@@ -1,6 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Config.Editing;
 using Fulcrum.Appliance.Config.Validation;
 
@@ -15,51 +14,21 @@ internal static class AuthJson
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    public static JsonSerializerOptions Options { get; } = CreateOptions();
-
-    private static readonly JsonDocumentOptions DocumentOptions = new()
-    {
-        MaxDepth = 16,
-        AllowTrailingCommas = false,
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowDuplicateProperties = false,
-    };
+    public static JsonSerializerOptions Options => ConfigJson.Options;
 
     /// <param name="required">When false, an empty body gives a null value instead of a problem.</param>
     public static async Task<JsonBody<T>> ReadAsync<T>(HttpContext context, bool required)
         where T : class
     {
-        var request = context.Request;
-        if (request.ContentLength > MaxBodyBytes)
+        var read = await Management.JsonBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted, allowEmpty: !required);
+        if (read.Error is not null)
         {
-            return Fail<T>(TooLarge());
+            return Fail<T>(read.Error);
         }
-        var bytes = await ReadCappedAsync(request.Body, context.RequestAborted);
-        if (bytes is null)
+        var root = read.Value;
+        if (root.ValueKind == JsonValueKind.Undefined)
         {
-            return Fail<T>(TooLarge());
-        }
-        if (bytes.Length == 0)
-        {
-            return required
-                ? Fail<T>(Problems.Create(400, "Request body required", "send a JSON object with Content-Type: application/json"))
-                : new JsonBody<T>(null, new HashSet<string>(), null);
-        }
-        // A JSON content type cannot be sent cross-site without a CORS preflight, which this API never grants.
-        if (!request.HasJsonContentType())
-        {
-            return Fail<T>(Problems.Create(415, "Unsupported media type", "the body must be JSON, sent with Content-Type: application/json"));
-        }
-
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(bytes, DocumentOptions);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            return Fail<T>(Malformed([new ConfigError(PathOf(ex.Path), JsonErrors.Describe(ex))]));
+            return new JsonBody<T>(null, new HashSet<string>(), null);
         }
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -96,22 +65,6 @@ internal static class AuthJson
         }
     }
 
-    private static async Task<byte[]?> ReadCappedAsync(Stream body, CancellationToken cancel)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancel)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
     private static string? TypeProblem(Type type, JsonValueKind kind)
     {
         if (kind == JsonValueKind.Null)
@@ -132,30 +85,9 @@ internal static class AuthJson
 
     private static string PathOf(string? jsonPath) => jsonPath is null ? "" : jsonPath.TrimStart('$').TrimStart('.');
 
-    private static IResult TooLarge() =>
-        Problems.Create(413, "Request body too large", $"the body may have at most {MaxBodyBytes} bytes");
-
     private static IResult Malformed(IEnumerable<ConfigError> errors) =>
         Problems.Create(400, "Malformed request body", errors: errors);
 
     private static JsonBody<T> Fail<T>(IResult problem)
         where T : class => new(null, new HashSet<string>(), problem);
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
-            AllowDuplicateProperties = false,
-            AllowTrailingCommas = false,
-            ReadCommentHandling = JsonCommentHandling.Disallow,
-            NumberHandling = JsonNumberHandling.Strict,
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            MaxDepth = 16,
-        };
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
-    }
 }

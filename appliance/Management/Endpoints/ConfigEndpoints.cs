@@ -26,7 +26,7 @@ public static class ConfigEndpoints
         app.MapPost("/api/v1/config/transaction", Transaction)
             .RequireAuthorization(Policies.Write)
             .WithTags("config").WithName("transaction").WithSummary("Apply several changes all or nothing, as one generation")
-            .Accepts<TransactionRequest>("application/json")
+            .AcceptsJson<TransactionRequest>()
             .Produces<GenerationView>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
 
         app.MapGet("/api/v1/config/generations", (int? limit, long? before, ConfigStore store) =>

@@ -54,19 +54,19 @@ public static class MemberEndpoints
                 }, 201))
             .RequireAuthorization(Policies.Write)
             .WithTags("pools").WithName("add-member").WithSummary("Add a member to a pool")
-            .Accepts<PoolMember>("application/json").Produces<PoolMember>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+            .AcceptsJson<PoolMember>().Produces<PoolMember>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
 
         app.MapPut(Item, (HttpContext context, string pool, string member, ConfigService config) =>
                 Edit(context, pool, member, config, (p, body) => Replace(p, member, body, patch: false)))
             .RequireAuthorization(Policies.Write)
             .WithTags("pools").WithName("replace-member").WithSummary("Replace a member")
-            .Accepts<PoolMember>("application/json").Produces<PoolMember>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
+            .AcceptsJson<PoolMember>().Produces<PoolMember>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
 
         app.MapPatch(Item, (HttpContext context, string pool, string member, ConfigService config) =>
                 Edit(context, pool, member, config, (p, body) => Replace(p, member, body, patch: true)))
             .RequireAuthorization(Policies.Write)
             .WithTags("pools").WithName("patch-member").WithSummary("Change some fields of a member, e.g. {\"state\":\"disabled\"}")
-            .Accepts<PoolMember>("application/json").Produces<PoolMember>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
+            .AcceptsJson<PoolMember>().Produces<PoolMember>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
 
         app.MapDelete(Item, (HttpContext context, string pool, string member, ConfigService config) =>
                 Edit(context, pool, member, config, (p, _) =>

@@ -79,7 +79,7 @@ public static class ObjectEndpoints
             })
             .RequireAuthorization(Policies.Write)
             .WithTags(tag).WithName($"create-{id}").WithSummary($"Create a {kind.Singular}")
-            .Accepts(kind.ClrType, "application/json")
+            .AcceptsJson(kind.ClrType)
             .Produces(201, kind.ClrType).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
 
         MapWrite(app.MapPut(item, (HttpContext context, string name, ConfigService config) => Change(context, kind, ChangeOp.Replace, name, config)), kind, tag, $"replace-{id}", $"Replace a {kind.Singular}");
@@ -107,7 +107,7 @@ public static class ObjectEndpoints
     private static void MapWrite(RouteHandlerBuilder builder, ConfigKind kind, string tag, string name, string summary) =>
         builder.RequireAuthorization(Policies.Write)
             .WithTags(tag).WithName(name).WithSummary(summary)
-            .Accepts(kind.ClrType, "application/json")
+            .AcceptsJson(kind.ClrType)
             .Produces(200, kind.ClrType).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
 
     private static async Task<IResult> Change(HttpContext context, ConfigKind kind, ChangeOp op, string name, ConfigService config)

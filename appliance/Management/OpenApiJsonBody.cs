@@ -1,6 +1,6 @@
 using Microsoft.OpenApi;
 
-namespace Fulcrum.Appliance.Management.Auth;
+namespace Fulcrum.Appliance.Management;
 
 /// <summary>
 /// Describes a JSON request body in the OpenAPI document without <c>Accepts&lt;T&gt;()</c>. <c>Accepts</c> also makes
@@ -10,9 +10,12 @@ namespace Fulcrum.Appliance.Management.Auth;
 internal static class OpenApiJsonBody
 {
     public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder, bool required = true) =>
+        builder.AcceptsJson(typeof(T), required);
+
+    public static RouteHandlerBuilder AcceptsJson(this RouteHandlerBuilder builder, Type type, bool required = true) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, cancel) =>
         {
-            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancel);
+            var schema = await context.GetOrCreateSchemaAsync(type, null, cancel);
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = required,
