@@ -14,7 +14,7 @@ public static class PersistenceEndpoints
         app.MapGet("/api/v1/persistence", (string? @virtual, string? pool, string? key, PersistenceService persistence) =>
                 Invalid(@virtual, pool, key) ?? Results.Json(persistence.List(@virtual, pool, key), ConfigJson.Options))
             .RequireAuthorization(Policies.Read)
-            .WithTags("persistence").WithName("list-persistence").WithSummary("Live persistence records; filter by virtual, pool and key")
+            .WithTags("persistence").WithName("list-persistence-records").WithSummary("Live persistence records; filter by virtual, pool and key")
             .Produces<PersistenceEntry[]>().ProducesProblem(400);
 
         app.MapDelete("/api/v1/persistence", (string? @virtual, string? pool, string? key, PersistenceService persistence) =>
@@ -27,7 +27,7 @@ public static class PersistenceEndpoints
                 return Results.NoContent();
             })
             .RequireAuthorization(Policies.Write)
-            .WithTags("persistence").WithName("clear-persistence").WithSummary("Remove the persistence records that match every filter given (all without filters)")
+            .WithTags("persistence").WithName("clear-persistence-records").WithSummary("Remove the persistence records that match every filter given (all without filters)")
             .Produces(204).ProducesProblem(400).ProducesProblem(403);
 
         return app;
