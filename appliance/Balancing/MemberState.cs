@@ -25,6 +25,12 @@ public sealed class MemberState
     private long _failures;
     private int _sessions;
     private long _upSince = NotRamping;
+    // Copies of what the pick path reads, kept in this object so a pick over many members touches one object per
+    // member instead of following config and health references.
+    private int _status;
+    private int _admin;
+    private int _limit;
+    private int _ratio;
 
     public MemberState(string pool, RuntimeMember config)
         : this(pool, config, TimeProvider.System)
@@ -36,6 +42,7 @@ public sealed class MemberState
         Pool = pool;
         _config = config;
         _time = time;
+        CopyConfig(config);
     }
 
     public string Pool { get; }
@@ -85,16 +92,18 @@ public sealed class MemberState
     {
         get
         {
-            var config = Config;
-            var limit = config.Config.ConnectionLimit;
-            return config.AdminState == MemberAdminState.Enabled
-                && Health.Status is HealthStatus.Up or HealthStatus.Unchecked
+            var limit = Volatile.Read(ref _limit);
+            return Volatile.Read(ref _admin) == (int)MemberAdminState.Enabled
+                && (HealthStatus)Volatile.Read(ref _status) is HealthStatus.Up or HealthStatus.Unchecked
                 && (limit == 0 || CurrentConnections < limit);
         }
     }
 
     /// <summary>Counts toward "members up" (priority groups, min active members, the status page).</summary>
-    public bool IsActive => Config.AdminState != MemberAdminState.ForcedOffline && Health.Status is HealthStatus.Up or HealthStatus.Unchecked;
+    public bool IsActive => Volatile.Read(ref _admin) != (int)MemberAdminState.ForcedOffline && (HealthStatus)Volatile.Read(ref _status) is HealthStatus.Up or HealthStatus.Unchecked;
+
+    /// <summary>The configured ratio (the pick path's copy).</summary>
+    public int Ratio => Volatile.Read(ref _ratio);
 
     /// <summary>
     /// May take a persisted client: not forced offline and not down. A <c>disabled</c> member (by config, node or a
@@ -124,6 +133,7 @@ public sealed class MemberState
     internal void Update(RuntimeMember config)
     {
         var previous = Interlocked.Exchange(ref _config, config);
+        CopyConfig(config);
         if (previous.AdminState != MemberAdminState.Enabled && config.AdminState == MemberAdminState.Enabled)
         {
             Interlocked.Exchange(ref _upSince, _time.GetTimestamp());
@@ -134,12 +144,20 @@ public sealed class MemberState
         }
     }
 
+    private void CopyConfig(RuntimeMember config)
+    {
+        Volatile.Write(ref _admin, (int)config.AdminState);
+        Volatile.Write(ref _limit, config.Config.ConnectionLimit);
+        Volatile.Write(ref _ratio, config.Config.Ratio);
+    }
+
     /// <summary>The method of the pool generation that now owns this member (its hooks are called from here).</summary>
     internal void Attach(ILoadBalancingMethod method) => Volatile.Write(ref _method, method);
 
     public void SetHealth(MemberHealth health)
     {
         var previous = Interlocked.Exchange(ref _health, health);
+        Volatile.Write(ref _status, (int)health.Status);
         if (health.Status == HealthStatus.Up && previous.Status != HealthStatus.Up)
         {
             Interlocked.Exchange(ref _upSince, _time.GetTimestamp());

@@ -176,7 +176,7 @@ public sealed class PoolState
         {
             return false;
         }
-        var weight = m.Config.Config.Ratio * WeightScale;
+        var weight = m.Ratio * WeightScale;
         if (ramp > 0 && mode != RampMode.None)
         {
             var share = m.RampShare(ramp);
