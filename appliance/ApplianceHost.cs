@@ -54,8 +54,7 @@ public static class ApplianceHost
         services.AddSingleton<ConfigEditor>();
         services.AddSingleton<RuntimeModel>();
         services.AddSingleton<ConfigService>();
-        services.AddSingleton<BalancingState>();
-        services.AddSingleton<IStatusSource, BalancingStatusSource>();
+        services.AddFulcrumBalancing(options.DataDir);
         services.AddFulcrumAuth(db);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -89,6 +88,7 @@ public static class ApplianceHost
         app.MapMemberEndpoints();
         app.MapConfigEndpoints();
         app.MapStatusEndpoints();
+        app.MapPersistenceEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;

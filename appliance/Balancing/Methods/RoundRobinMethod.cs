@@ -9,13 +9,9 @@ internal sealed class RoundRobinMethod : ILoadBalancingMethod
 
     public string Name => LoadBalancingModes.RoundRobin;
 
-    public MemberState? Pick(ReadOnlySpan<MemberState> candidates, in PickContext context)
+    public MemberState? Pick(in PickCandidates candidates, in PickContext context)
     {
-        if (candidates.IsEmpty)
-        {
-            return null;
-        }
         var n = Interlocked.Increment(ref _next) - 1;
-        return candidates[(int)(n % (uint)candidates.Length)];
+        return candidates.Members[(int)(n % (uint)candidates.Count)];
     }
 }

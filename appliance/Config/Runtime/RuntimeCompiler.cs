@@ -10,7 +10,8 @@ public static class RuntimeCompiler
 {
     public static RuntimeSnapshot Compile(long generation, FulcrumConfig config)
     {
-        var pools = config.Pools.ToFrozenDictionary(p => p.Name, CompilePool, StringComparer.Ordinal);
+        var nodes = NodeStates(config);
+        var pools = config.Pools.ToFrozenDictionary(p => p.Name, p => CompilePool(p, nodes), StringComparer.Ordinal);
         var virtuals = config.Virtuals
             .Select(v => CompileVirtual(config, v, pools))
             .Where(v => v is not null)
@@ -18,11 +19,31 @@ public static class RuntimeCompiler
         return new RuntimeSnapshot(generation, config, virtuals, pools);
     }
 
-    private static RuntimePool CompilePool(Pool pool) =>
+    private static RuntimePool CompilePool(Pool pool, Dictionary<IPAddress, MemberAdminState> nodes) =>
         new(pool, pool.Members
-            .Select(m => AddressSyntax.TryParseIp(m.Address, out var ip) ? new RuntimeMember(m, new IPEndPoint(ip, m.Port)) : null)
+            .Select(m => AddressSyntax.TryParseIp(m.Address, out var ip)
+                ? new RuntimeMember(m, new IPEndPoint(ip, m.Port))
+                {
+                    AdminState = MemberAdminStates.Strictest(MemberAdminStates.Parse(m.State), nodes.GetValueOrDefault(ip, MemberAdminState.Enabled)),
+                }
+                : null)
             .OfType<RuntimeMember>()
             .ToArray());
+
+    /// <summary>Node states by parsed address, so <c>10.0.0.1</c> and a member written <c>10.000.0.1</c> or IPv6 forms match.</summary>
+    private static Dictionary<IPAddress, MemberAdminState> NodeStates(FulcrumConfig config)
+    {
+        var nodes = new Dictionary<IPAddress, MemberAdminState>();
+        foreach (var node in config.Nodes)
+        {
+            if (AddressSyntax.TryParseIp(node.Address, out var ip))
+            {
+                var state = MemberAdminStates.Parse(node.State);
+                nodes[ip] = nodes.TryGetValue(ip, out var other) ? MemberAdminStates.Strictest(other, state) : state;
+            }
+        }
+        return nodes;
+    }
 
     private static RuntimeVirtual? CompileVirtual(FulcrumConfig config, VirtualServer v, FrozenDictionary<string, RuntimePool> pools)
     {

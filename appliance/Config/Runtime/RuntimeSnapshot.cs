@@ -45,4 +45,33 @@ public sealed record RuntimePool(Pool Config, IReadOnlyList<RuntimeMember> Membe
 public sealed record RuntimeMember(PoolMember Config, IPEndPoint EndPoint)
 {
     public string Key => Config.Key;
+
+    /// <summary>
+    /// The administrative state that governs the member: the stricter of its own state and its node's (a node is
+    /// matched by address). Compiled once; the pick path compares an enum, not strings.
+    /// </summary>
+    public MemberAdminState AdminState { get; init; } = MemberAdminStates.Parse(Config.State);
+}
+
+/// <summary>Administrative state, strictest last: <c>enabled</c> &lt; <c>disabled</c> &lt; <c>forced-offline</c>.</summary>
+public enum MemberAdminState
+{
+    /// <summary>New, persisted and existing connections.</summary>
+    Enabled,
+    /// <summary>Persisted and existing connections only; no new picks.</summary>
+    Disabled,
+    /// <summary>Existing connections only; not even persisted clients.</summary>
+    ForcedOffline,
+}
+
+public static class MemberAdminStates
+{
+    public static MemberAdminState Parse(string? state) => state switch
+    {
+        MemberStates.Disabled => MemberAdminState.Disabled,
+        MemberStates.ForcedOffline => MemberAdminState.ForcedOffline,
+        _ => MemberAdminState.Enabled,
+    };
+
+    public static MemberAdminState Strictest(MemberAdminState a, MemberAdminState b) => a > b ? a : b;
 }
