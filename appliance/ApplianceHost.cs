@@ -1,4 +1,6 @@
 using Fulcrum.Appliance.Balancing;
+using Fulcrum.Appliance.Config.Bundles;
+using Fulcrum.Appliance.Config.Bundles.Signing;
 using Fulcrum.Appliance.Config.Editing;
 using Fulcrum.Appliance.Config.Runtime;
 using Fulcrum.Appliance.Config.Store;
@@ -54,6 +56,10 @@ public static class ApplianceHost
         services.AddSingleton<ConfigEditor>();
         services.AddSingleton<RuntimeModel>();
         services.AddSingleton<ConfigService>();
+        services.AddSingleton<SigningKeyStore>();
+        services.AddSingleton<TrustedSignerStore>();
+        services.AddSingleton<BundleExporter>();
+        services.AddSingleton<BundleImporter>();
         services.AddSingleton<BalancingState>();
         services.AddSingleton<IStatusSource, BalancingStatusSource>();
         services.AddFulcrumAuth(db);
@@ -89,6 +95,7 @@ public static class ApplianceHost
         app.MapMemberEndpoints();
         app.MapConfigEndpoints();
         app.MapStatusEndpoints();
+        app.MapBundleEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;
