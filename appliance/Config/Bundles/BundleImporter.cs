@@ -27,6 +27,8 @@ public sealed class BundleImporter
     /// <summary>Reads the bundle and plans its import against the current config; throws <see cref="BundleException"/> for a bad bundle.</summary>
     public BundlePlan Plan(ReadOnlyMemory<byte> bundle, string? passphrase, ImportMode mode, BundleLimits? limits = null)
     {
+        // A dry run previews a replace unless the caller asks to preview a merge.
+        mode = mode == ImportMode.DryRun ? ImportMode.Replace : mode;
         var contents = BundleReader.Read(bundle, passphrase, limits);
         var signature = CheckSignature(contents);
         var current = _config.Current;
@@ -40,10 +42,6 @@ public sealed class BundleImporter
     /// </summary>
     public async Task<(BundlePlan Plan, ChangeResult Result)> ApplyAsync(BundlePlan plan, string user, CancellationToken cancellationToken = default)
     {
-        if (plan.Mode == ImportMode.DryRun)
-        {
-            throw new InvalidOperationException("a dry run is never applied");
-        }
         var applied = plan;
         var summary = $"bundle {plan.Mode.ToString().ToLowerInvariant()} from {plan.Bundle.Manifest.SourceHost} generation {plan.Bundle.Manifest.Generation}";
         var result = await _config.ReplaceAsync(current =>

@@ -6,10 +6,12 @@ namespace Fulcrum.Appliance.Config.Bundles;
 
 /// <summary>
 /// The answer to an import, dry run or not, as the API returns it and <c>fulcrum bundle diff --json</c> prints it.
+/// <see cref="Mode"/> is <c>replace</c> or <c>merge</c> (what was, or in a dry run would be, applied);
 /// <see cref="Generation"/> is the generation made (null for a dry run or when nothing changed).
 /// </summary>
 public sealed record BundleReport(
     string Mode,
+    bool DryRun,
     bool Valid,
     bool Applied,
     long BaseGeneration,
@@ -48,10 +50,10 @@ public sealed record BundleReport(
         }
     }
 
-    public static BundleReport From(BundlePlan plan, long? generation)
+    public static BundleReport From(BundlePlan plan, bool dryRun, long? generation)
     {
         var m = plan.Bundle.Manifest;
-        return new BundleReport(ModeName(plan.Mode), plan.Valid, generation is not null, plan.BaseGeneration, generation,
+        return new BundleReport(ModeName(plan.Mode), dryRun, plan.Valid, generation is not null, plan.BaseGeneration, generation,
             new BundleInfo(m.Format, plan.Bundle.SourceFormat, m.ProductVersion, m.Created, m.SourceHost, m.Generation, m.Keys, m.OmittedKeys),
             plan.Signature, plan.Diff, plan.Errors);
     }

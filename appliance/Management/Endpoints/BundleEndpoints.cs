@@ -30,7 +30,7 @@ public static class BundleEndpoints
         app.MapPost("/api/v1/bundle", Import)
             .RequireAuthorization(Policies.Admin)
             .WithTags("bundles").WithName("import-bundle")
-            .WithSummary("Import a bundle (body: the zip, application/octet-stream): ?mode=dryRun|replace|merge")
+            .WithSummary("Import a bundle (body: the zip, application/octet-stream): ?mode=dryRun|replace|merge[&dryRun=true]")
             .Produces<BundleReport>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
 
         app.MapGet("/api/v1/bundle/signing-key", (SigningKeyStore keys) =>
@@ -120,12 +120,18 @@ public static class BundleEndpoints
         }
     }
 
-    private static async Task<IResult> Import(HttpContext context, BundleImporter importer, string? mode)
+    private static async Task<IResult> Import(HttpContext context, BundleImporter importer, string? mode, string? dryRun)
     {
         if (!BundleReport.TryParseMode(mode, out var importMode))
         {
             return Problems.Create(400, "Invalid request", $"mode is dryRun, replace or merge, not '{Short(mode!)}'");
         }
+        if (dryRun is not null and not "true" and not "false")
+        {
+            return Problems.Create(400, "Invalid request", "dryRun is true or false");
+        }
+        // mode=dryRun previews a replace; dryRun=true previews the mode given.
+        var dry = importMode == ImportMode.DryRun || dryRun == "true";
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
         if (mediaType is null || !(mediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/zip", StringComparison.OrdinalIgnoreCase)))
         {
@@ -153,10 +159,10 @@ public static class BundleEndpoints
         {
             return Invalid(plan);
         }
-        if (importMode == ImportMode.DryRun || plan.Diff.IsEmpty)
+        if (dry || plan.Diff.IsEmpty)
         {
             context.Items[AuditMiddleware.SkipKey] = true;
-            return Results.Json(BundleReport.From(plan, null), ConfigJson.Options);
+            return Results.Json(BundleReport.From(plan, dry, null), ConfigJson.Options);
         }
         var (applied, result) = await importer.ApplyAsync(plan, Caller.Name(context), context.RequestAborted);
         if (!result.Succeeded)
@@ -164,7 +170,7 @@ public static class BundleEndpoints
             return Invalid(applied);
         }
         ChangeResults.Committed(context, result);
-        return Results.Json(BundleReport.From(applied, result.Generation!.Generation), ConfigJson.Options);
+        return Results.Json(BundleReport.From(applied, false, result.Generation!.Generation), ConfigJson.Options);
     }
 
     private static IResult ConfigDiffEndpoint(string? from, string? to, ConfigService config, ConfigStore store)
