@@ -1,4 +1,6 @@
 using Fulcrum.Appliance.Balancing;
+using Fulcrum.Appliance.Config.Bundles;
+using Fulcrum.Appliance.Config.Bundles.Signing;
 using Fulcrum.Appliance.Config.Editing;
 using Fulcrum.Appliance.Config.Runtime;
 using Fulcrum.Appliance.Config.Store;
@@ -55,6 +57,7 @@ public static class ApplianceHost
         services.AddSingleton<RuntimeModel>();
         services.AddSingleton<ConfigService>();
         services.AddFulcrumBalancing(options.DataDir);
+        services.AddFulcrumBundles();
         services.AddFulcrumAuth(db);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -89,6 +92,7 @@ public static class ApplianceHost
         app.MapConfigEndpoints();
         app.MapStatusEndpoints();
         app.MapPersistenceEndpoints();
+        app.MapBundleEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;

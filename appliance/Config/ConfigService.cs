@@ -144,6 +144,31 @@ public sealed class ConfigService
         }
     }
 
+    /// <summary>
+    /// Replaces the whole configuration with one built from the current config while holding the writer lock (bundle
+    /// merge and replace), after validating it.
+    /// </summary>
+    public async Task<ChangeResult> ReplaceAsync(Func<FulcrumConfig, FulcrumConfig> build, string user, string summary, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = _current;
+            var config = build(current.Config);
+            var errors = _editor.Validate(config);
+            if (errors.Count > 0)
+            {
+                ConfigLog.Refused(_logger, user, errors.Count, $"{errors[0].Path}: {errors[0].Message}");
+                return new ChangeResult(null, EditFailure.None, errors);
+            }
+            return Commit(current, config, user, summary);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
     private ChangeResult Commit(StoredGeneration current, FulcrumConfig config, string user, string summary)
     {
         var info = _store.Commit(config, current.Info.Generation, user, summary, _time.GetUtcNow());

@@ -20,7 +20,7 @@ public sealed class ConfigStoreTests : IDisposable
         var db = SqliteDatabase.Open(_dir.Path);
         using var c = db.Connect();
 
-        Assert.Equal(1, c.ExecuteScalar<int>("PRAGMA user_version"));
+        Assert.Equal(Migrator.Latest, c.ExecuteScalar<int>("PRAGMA user_version"));
         Assert.Equal("wal", c.ExecuteScalar<string>("PRAGMA journal_mode"));
         Assert.Equal(4, c.ExecuteScalar<int>("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name IN ('generations','audit','users','sessions')"));
     }
