@@ -4,6 +4,7 @@ using Fulcrum.Appliance.Config.Runtime;
 using Fulcrum.Appliance.Config.Store;
 using Fulcrum.Appliance.Config.Validation;
 using Fulcrum.Appliance.Config;
+using Fulcrum.Appliance.Health;
 using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Management.Endpoints;
 using Fulcrum.Appliance.Management;
@@ -56,6 +57,7 @@ public static class ApplianceHost
         services.AddSingleton<ConfigService>();
         services.AddSingleton<BalancingState>();
         services.AddSingleton<IStatusSource, BalancingStatusSource>();
+        services.AddHealthMonitors();
         services.AddFulcrumAuth(db);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -89,6 +91,7 @@ public static class ApplianceHost
         app.MapMemberEndpoints();
         app.MapConfigEndpoints();
         app.MapStatusEndpoints();
+        app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;
