@@ -114,7 +114,7 @@ public sealed class HealthCheck
         {
             return false;
         }
-        var reason = LastFailure ?? string.Create(CultureInfo.InvariantCulture, $"{Monitor.Type}: no successful probe for {Monitor.Config.Timeout}s");
+        var reason = LastFailure ?? string.Create(CultureInfo.InvariantCulture, $"{Monitor.Type}: no answer within {Monitor.Config.Timeout}s");
         if (Monitor.Config.ManualResume)
         {
             AwaitingResume = true;

@@ -213,18 +213,20 @@ public sealed partial class HealthMonitor : IDisposable
         {
             var now = Now;
             var wall = _time.GetUtcNow();
-            while (_queue.TryPeek(out var check, out var due) && due <= now + Coalesce)
+            var horizon = now + Coalesce;
+            while (_queue.TryPeek(out var check, out var due) && due <= horizon)
             {
                 _queue.Dequeue();
                 if (check.Removed || check.QueuedDue != due)
                 {
                     continue;
                 }
-                if (check.Expire(now, wall))
+                // Deadlines within the horizon count as reached, so a re-queued check is never due again in this pass.
+                if (check.Expire(horizon, wall))
                 {
                     CheckChanged(check, wall);
                 }
-                if (check.NextProbe <= now + Coalesce)
+                if (check.NextProbe <= horizon)
                 {
                     if (check.InFlight)
                     {

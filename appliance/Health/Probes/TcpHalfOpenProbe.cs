@@ -18,8 +18,18 @@ internal sealed partial class TcpHalfOpenProbe : IHealthProbe, IDisposable
     private string? _rawUnavailable;
 
     public TcpHalfOpenProbe(ILogger<TcpHalfOpenProbe> logger)
+        : this(logger, useRawSockets: true)
+    {
+    }
+
+    /// <summary>With <paramref name="useRawSockets"/> false the probe always uses the fallback (tests of the non-root path).</summary>
+    internal TcpHalfOpenProbe(ILogger<TcpHalfOpenProbe> logger, bool useRawSockets)
     {
         _logger = logger;
+        if (!useRawSockets)
+        {
+            _rawUnavailable = "raw sockets turned off";
+        }
     }
 
     public string Type => MonitorTypes.TcpHalfOpen;

@@ -290,4 +290,27 @@ public sealed class HealthStateMachineTests
         Assert.True(perStep.Max() < 100, $"a 50 ms step ran {perStep.Max()} probes");
         Assert.All(h.Balancing.Pool("big")!.Members, m => Assert.Equal(HealthStatus.Up, m.Health.Status));
     }
+
+    /// <summary>Regression: a down deadline a millisecond ahead, inside the pass's coalescing window, once made a pass loop forever.</summary>
+    [Fact]
+    public async Task RunDue_DeadlineInsideCoalescingWindow_Terminates()
+    {
+        var probe = new ScriptedProbe("tcp");
+        using var h = new EngineHarness(Config([Tcp()], [Pool("web", ["m"], 0, "10.0.0.1:80")]), probe);
+        var member = h.Member("web", "10.0.0.1:80");
+        h.RunUntil(member, HealthStatus.Up);
+        probe.Answer("10.0.0.1:80", Refused);
+
+        var run = Task.Run(() =>
+        {
+            for (var i = 0; i < 4000 && member.Health.Status != HealthStatus.Down; i++)
+            {
+                h.Time.Advance(TimeSpan.FromMilliseconds(1));
+                h.Monitor.RunDue();
+            }
+        });
+
+        Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Equal(HealthStatus.Down, member.Health.Status);
+    }
 }
