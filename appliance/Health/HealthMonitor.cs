@@ -340,11 +340,8 @@ public sealed partial class HealthMonitor : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        StopAll();
-        _slots.Dispose();
-    }
+    /// <summary>Stops every check. The slot semaphore is left undisposed on purpose: cancelled probes still release their slot.</summary>
+    public void Dispose() => StopAll();
 
     private async Task AttemptAsync(HealthCheck check, CancellationTokenSource cts, IPEndPoint target)
     {
