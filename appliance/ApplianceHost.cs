@@ -6,6 +6,7 @@ using Fulcrum.Appliance.Config.Runtime;
 using Fulcrum.Appliance.Config.Store;
 using Fulcrum.Appliance.Config.Validation;
 using Fulcrum.Appliance.Config;
+using Fulcrum.Appliance.Health;
 using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Management.Endpoints;
 using Fulcrum.Appliance.Management;
@@ -58,6 +59,7 @@ public static class ApplianceHost
         services.AddSingleton<ConfigService>();
         services.AddFulcrumBalancing(options.DataDir);
         services.AddFulcrumBundles();
+        services.AddHealthMonitors();
         services.AddFulcrumAuth(db);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -93,6 +95,7 @@ public static class ApplianceHost
         app.MapStatusEndpoints();
         app.MapPersistenceEndpoints();
         app.MapBundleEndpoints();
+        app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;

@@ -16,6 +16,16 @@ internal static class EventIds
     public const int ManagementListening = 3000;
     public const int ManagementUnhandled = 3001;
 
+    public const int HealthMemberStatusChanged = 6000;
+    public const int HealthCheckStatusChanged = 6001;
+    public const int HealthHalfOpenFallback = 6002;
+    public const int HealthMemberResumed = 6003;
+    public const int HealthReconciled = 6004;
+    public const int HealthProbeError = 6005;
+    public const int HealthProbeStarved = 6006;
+    public const int HealthUnknownMonitorType = 6007;
+    public const int HealthMemberUnmonitored = 6008;
+
     public const int HostStarting = 9000;
     public const int HostStopping = 9001;
     public const int AdminPasswordGenerated = 9002;

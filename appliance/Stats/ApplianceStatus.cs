@@ -39,12 +39,32 @@ public sealed class MemberStatus
     public int Port { get; set; }
     /// <summary>Administrative state: <c>enabled | disabled | forced-offline</c>.</summary>
     public required string State { get; set; }
-    /// <summary>Health: <c>up | down | unchecked</c>.</summary>
+    /// <summary>Health: <c>up | down | disabled | unchecked</c>.</summary>
     public string Status { get; set; } = "unchecked";
     public string? Reason { get; set; }
     public DateTimeOffset? Since { get; set; }
     public long CurrentConnections { get; set; }
     public long TotalConnections { get; set; }
+    /// <summary>Health status changes made by the monitors.</summary>
+    public long Transitions { get; set; }
+    /// <summary>Each monitor governing the member (its pool's and its node's); null when none does.</summary>
+    public List<MonitorStatus>? Monitors { get; set; }
+}
+
+/// <summary>One monitor's verdict on a member.</summary>
+public sealed class MonitorStatus
+{
+    public required string Name { get; set; }
+    public required string Type { get; set; }
+    /// <summary><c>pool</c> (the pool's monitors) or <c>node</c> (the monitors of the node at the member's address).</summary>
+    public required string Scope { get; set; }
+    /// <summary><c>up | down | disabled | unchecked</c>.</summary>
+    public required string Status { get; set; }
+    public string? Reason { get; set; }
+    public DateTimeOffset? Since { get; set; }
+    public long Transitions { get; set; }
+    /// <summary>Held down by a manual-resume monitor until <c>POST /api/v1/pools/{pool}/members/{member}/resume</c>.</summary>
+    public bool AwaitingResume { get; set; }
 }
 
 public sealed class RuleStatus

@@ -1,0 +1,36 @@
+using Fulcrum.Appliance.Balancing;
+
+namespace Fulcrum.Tests.Health;
+
+/// <summary>
+/// Timing checks for live monitors at interval 1 s, timeout 3 s. Down is due 3 s after the last success, which was at
+/// most one interval before the failure began: 2–3 s after it, plus scheduling slack. Up is due at the next probe:
+/// within one interval, plus slack.
+/// </summary>
+public static class LiveAssert
+{
+    private const double Slack = 0.6;
+
+    public static async Task UpSoonAsync(LiveMonitor live)
+    {
+        var took = await live.WaitForAsync(HealthStatus.Up, 1 + Slack + 3);
+        Assert.True(took.TotalSeconds <= 1 + Slack, $"up after {took.TotalSeconds:F2}s, expected within one interval");
+    }
+
+    public static async Task DownAfterTimeoutAsync(LiveMonitor live, string reasonPattern)
+    {
+        var took = await live.WaitForAsync(HealthStatus.Down, 3 + Slack + 3);
+        Assert.True(took.TotalSeconds is >= 2 - 0.1 and <= 3 + Slack, $"down after {took.TotalSeconds:F2}s, expected 2-3s (timeout 3s after the last success)");
+        Assert.Matches(reasonPattern, live.Member.Health.Reason);
+    }
+
+    public static async Task StatusSoonAsync(LiveMonitor live, HealthStatus status, string? reasonPattern)
+    {
+        var took = await live.WaitForAsync(status, 1 + Slack + 3);
+        Assert.True(took.TotalSeconds <= 1 + Slack, $"{status} after {took.TotalSeconds:F2}s, expected within one interval");
+        if (reasonPattern is not null)
+        {
+            Assert.Matches(reasonPattern, live.Member.Health.Reason);
+        }
+    }
+}
