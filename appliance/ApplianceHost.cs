@@ -6,6 +6,7 @@ using Fulcrum.Appliance.Config.Validation;
 using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Management.Endpoints;
+using Fulcrum.Appliance.Management.WebConsole;
 using Fulcrum.Appliance.Management;
 using Fulcrum.Appliance.Stats;
 using Microsoft.AspNetCore.Diagnostics;
@@ -57,6 +58,7 @@ public static class ApplianceHost
         services.AddSingleton<BalancingState>();
         services.AddSingleton<IStatusSource, BalancingStatusSource>();
         services.AddFulcrumAuth(db);
+        services.AddConsoleRouting();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Fulcrum management API";
@@ -89,8 +91,10 @@ public static class ApplianceHost
         app.MapMemberEndpoints();
         app.MapConfigEndpoints();
         app.MapStatusEndpoints();
+        app.MapStatusStreamEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
+        app.MapConsole();
         return app;
     }
 
