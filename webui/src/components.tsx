@@ -16,7 +16,11 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
     const d = ref.current!;
     const opener = document.activeElement as HTMLElement | null;
     if (!d.open) d.showModal();
-    const first = d.querySelector<HTMLElement>('[autofocus], input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])');
+    // The first field, not the header's close button; a read-only form has none, so then the first enabled button.
+    const first =
+      d.querySelector<HTMLElement>('.dialog-body [autofocus]') ??
+      d.querySelector<HTMLElement>('.dialog-body input:not([disabled]):not([type=hidden]), .dialog-body select:not([disabled]), .dialog-body textarea:not([disabled])') ??
+      d.querySelector<HTMLElement>('.dialog-body button:not([disabled])');
     first?.focus();
     return () => opener?.focus?.();
   }, []);

@@ -20,7 +20,7 @@ export function diffJson(before: unknown, after: unknown, path = ''): Change[] {
     return keys.flatMap((k) => diffJson(before[k], after[k], path ? `${path}/${k}` : k));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    if (named(before) && named(after)) {
+    if (named([...before, ...after])) {
       const b = new Map(before.map((x) => [(x as { name: string }).name, x]));
       const a = new Map(after.map((x) => [(x as { name: string }).name, x]));
       const names = [...new Set([...b.keys(), ...a.keys()])].sort();

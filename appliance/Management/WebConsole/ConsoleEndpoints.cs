@@ -31,7 +31,12 @@ public static class ConsoleEndpoints
     public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder app, string? root = null)
     {
         var folder = Path.GetFullPath(root ?? Path.Combine(AppContext.BaseDirectory, FolderName));
-        app.MapMethods("/{**path:" + ConsolePathConstraint.Name + "}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, string? path) => Serve(context, folder, path))
+        // Mapped for every method and refused below, rather than mapped for GET only: a method-restricted catch-all
+        // would turn the API's own 404 for an unknown path into a 405 before the constraint is consulted.
+        app.Map("/{**path:" + ConsolePathConstraint.Name + "}", (HttpContext context, string? path) =>
+                HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                    ? Serve(context, folder, path)
+                    : Problems.Create(405, "Method not allowed", "the console's pages are only read (GET)"))
             .AllowAnonymous()
             .ExcludeFromDescription()
             .WithOrder(int.MaxValue);

@@ -244,7 +244,7 @@ export function RuleEditor(props: { name: string | null }) {
         try {
           return await api.post<TestTrace>(`/api/v1/rules/${enc(name)}/test`, body);
         } catch (err) {
-          if (err instanceof ApiError && (err.status === 404 || err.status === 405) && (err.detail ?? '').startsWith('no resource at')) {
+          if (err instanceof ApiError && ((err.status === 404 && (err.detail ?? '').startsWith('no resource at')) || err.status === 405 || err.status === 501)) {
             setBenchMissing(true);
             throw new Error('test bench not available on this box');
           }
