@@ -58,7 +58,6 @@ public static class ApplianceHost
         services.AddSingleton<BalancingState>();
         services.AddSingleton<IStatusSource, BalancingStatusSource>();
         services.AddFulcrumAuth(db);
-        services.AddConsoleRouting();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Fulcrum management API";
@@ -81,6 +80,7 @@ public static class ApplianceHost
                 _ => ReasonPhrases(status),
             }, status == 404 ? $"no resource at {ctx.HttpContext.Request.Path}" : null);
         });
+        app.UseConsole();
         app.UseFulcrumAuth();
         app.UseMiddleware<AuditMiddleware>();
 
@@ -94,7 +94,6 @@ public static class ApplianceHost
         app.MapStatusStreamEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
-        app.MapConsole();
         return app;
     }
 

@@ -8,7 +8,7 @@ namespace Fulcrum.Appliance.Management.WebConsole;
 /// path under <c>/api</c> stays behind auth. Paths that are not a file fall back to <c>index.html</c> so the console's
 /// own routes (<c>/pools/web</c>) survive a reload.
 /// </summary>
-public static class ConsoleEndpoints
+public static class ConsoleFiles
 {
     public const string FolderName = "webui";
 
@@ -24,23 +24,34 @@ public static class ConsoleEndpoints
 
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
-    /// <summary>Registers the <c>console</c> route constraint the catch-all route uses.</summary>
-    public static IServiceCollection AddConsoleRouting(this IServiceCollection services) =>
-        services.Configure<RouteOptions>(o => o.SetParameterPolicy<ConsolePathConstraint>(ConsolePathConstraint.Name));
+    /// <summary>Paths the console never answers: the API and the box's other endpoints keep their own auth and answers.</summary>
+    private static readonly string[] Reserved = ["api", "openapi", "scalar", "metrics", "healthz"];
 
-    public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder app, string? root = null)
+    /// <summary>
+    /// Serves the console for GET and HEAD requests that no endpoint matched, before authentication (the files are
+    /// public). Being last in line, it changes nothing about how the API answers, 404 and 405 included.
+    /// </summary>
+    public static IApplicationBuilder UseConsole(this IApplicationBuilder app, string? root = null)
     {
         var folder = Path.GetFullPath(root ?? Path.Combine(AppContext.BaseDirectory, FolderName));
-        // Mapped for every method and refused below, rather than mapped for GET only: a method-restricted catch-all
-        // would turn the API's own 404 for an unknown path into a 405 before the constraint is consulted.
-        app.Map("/{**path:" + ConsolePathConstraint.Name + "}", (HttpContext context, string? path) =>
-                HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
-                    ? Serve(context, folder, path)
-                    : Problems.Create(405, "Method not allowed", "the console's pages are only read (GET)"))
-            .AllowAnonymous()
-            .ExcludeFromDescription()
-            .WithOrder(int.MaxValue);
-        return app;
+        return app.Use((context, next) =>
+        {
+            var method = context.Request.Method;
+            var path = context.Request.Path.Value ?? "/";
+            if (context.GetEndpoint() is not null || !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) || !IsConsolePath(path))
+            {
+                return next(context);
+            }
+            return Serve(context, folder, path.TrimStart('/')).ExecuteAsync(context);
+        });
+    }
+
+    public static bool IsConsolePath(string path)
+    {
+        var trimmed = path.TrimStart('/');
+        var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+        var first = slash < 0 ? trimmed : trimmed[..slash];
+        return !Reserved.Any(r => string.Equals(r, first, StringComparison.OrdinalIgnoreCase));
     }
 
     private static IResult Serve(HttpContext context, string folder, string? path)
