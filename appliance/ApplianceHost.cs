@@ -9,6 +9,7 @@ using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Health;
 using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Management.Endpoints;
+using Fulcrum.Appliance.Management.WebConsole;
 using Fulcrum.Appliance.Management;
 using Fulcrum.Appliance.Stats;
 using Microsoft.AspNetCore.Diagnostics;
@@ -83,6 +84,7 @@ public static class ApplianceHost
                 _ => ReasonPhrases(status),
             }, status == 404 ? $"no resource at {ctx.HttpContext.Request.Path}" : null);
         });
+        app.UseConsole();
         app.UseFulcrumAuth();
         app.UseMiddleware<AuditMiddleware>();
 
@@ -96,6 +98,7 @@ public static class ApplianceHost
         app.MapPersistenceEndpoints();
         app.MapBundleEndpoints();
         app.MapHealthEndpoints();
+        app.MapStatusStreamEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;

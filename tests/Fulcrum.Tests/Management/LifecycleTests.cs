@@ -52,7 +52,12 @@ public sealed class LifecycleTests : IDisposable
                 }
             }
         });
-        await Task.Delay(1500);
+        // Kill in the middle of the stream: once several writes are acknowledged, however loaded the machine is.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Interlocked.Read(ref acknowledged) < 5 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
         appliance.Kill();
         stop.Cancel();
         await writer;

@@ -1,0 +1,403 @@
+import type { ComponentChildren } from 'preact';
+import { Badge, formatTime } from './components';
+import type { FieldSpec, FormContext, Obj } from './forms';
+
+/** Everything the generic list-and-form page needs to know about one kind of object. */
+export interface KindSpec {
+  /** API path under /api/v1 (also the prefix of problem paths). */
+  kind: string;
+  title: string;
+  singular: string;
+  /** Write permission key (the kind as the appliance's roles know it). */
+  writeKind: string;
+  columns: { label: string; render: (o: Obj) => ComponentChildren }[];
+  fields: FieldSpec[];
+  defaults: () => Obj;
+  builtIns?: string[];
+  /** Fields the API shows but does not accept (certificate details); dropped before saving. */
+  viewOnly?: string[];
+  /** Write-only fields kept unchanged when left empty on edit (a certificate's key, a user's password). */
+  writeOnly?: string[];
+  /** Objects are edited on their own page (rules) instead of in a dialog. */
+  editPage?: (name: string) => string;
+  toForm?: (o: Obj) => Obj;
+  fromForm?: (f: Obj) => Obj;
+  /** Users are not config objects: edits are merge patches of a few fields. */
+  patchOnEdit?: boolean;
+  /** Extra per-row content under the row (pool members). */
+  rowDetail?: (o: Obj, ctx: RowContext) => ComponentChildren;
+  keyOf?: (o: Obj) => string;
+}
+
+export interface RowContext {
+  canWrite: boolean;
+  reload: () => void;
+}
+
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : '');
+const names = (key: string) => (ctx: FormContext) => ctx[key] ?? [];
+
+export const lbModes = [
+  'round-robin', 'ratio', 'least-connections', 'weighted-least-connections', 'ratio-least-connections', 'fastest',
+  'observed', 'predictive', 'least-sessions', 'random', 'power-of-two', 'source-hash', 'consistent-hash',
+];
+export const memberStates = ['enabled', 'disabled', 'forced-offline'];
+
+const name: FieldSpec = { key: 'name', label: 'Name', type: 'text', required: true, createOnly: true, help: 'letters, digits, _ . -; cannot be changed later' };
+const description: FieldSpec = { key: 'description', label: 'Description', type: 'text' };
+
+export const virtuals: KindSpec = {
+  kind: 'virtuals',
+  title: 'Virtual servers',
+  singular: 'virtual server',
+  writeKind: 'virtuals',
+  columns: [
+    { label: 'Destination', render: (o) => <code>{str(o.destination)}</code> },
+    { label: 'Pool', render: (o) => str(o.pool) },
+    { label: 'Profiles', render: (o) => list(o.profiles) },
+    { label: 'Rules', render: (o) => list(o.rules) },
+    { label: 'Enabled', render: (o) => (o.enabled ? <Badge kind="up">enabled</Badge> : <Badge kind="disabled">disabled</Badge>) },
+  ],
+  fields: [
+    name,
+    description,
+    { key: 'destination', label: 'Destination', type: 'text', required: true, placeholder: '127.0.0.1:8000', help: 'ip:port; IPv6 as [::1]:443' },
+    { key: 'type', label: 'Type', type: 'select', options: ['standard', 'performance-l4'] },
+    { key: 'pool', label: 'Pool', type: 'select', optional: true, options: names('pools') },
+    { key: 'profiles', label: 'Profiles (one per kind)', type: 'multi', options: names('profiles') },
+    { key: 'rules', label: 'Rules, in the order they run', type: 'list', options: names('rules'), placeholder: 'rule-a, rule-b' },
+    { key: 'persistence', label: 'Persistence', type: 'select', optional: true, options: names('persistence') },
+    { key: 'fallbackPersistence', label: 'Fallback persistence', type: 'select', optional: true, options: names('persistence') },
+    { key: 'sourceAddressTranslation', label: 'Source address translation', type: 'select', options: ['none', 'automap', 'snat'] },
+    { key: 'snatPool', label: 'SNAT addresses', type: 'list', when: (v) => v.sourceAddressTranslation === 'snat' },
+    { key: 'connectionLimit', label: 'Connection limit (0 = none)', type: 'number' },
+    { key: 'enabled', label: 'Enabled', type: 'bool' },
+  ],
+  defaults: () => ({ type: 'standard', profiles: ['tcp'], rules: [], sourceAddressTranslation: 'automap', connectionLimit: 0, enabled: true }),
+};
+
+export const pools: KindSpec = {
+  kind: 'pools',
+  title: 'Pools',
+  singular: 'pool',
+  writeKind: 'pools',
+  columns: [
+    { label: 'Method', render: (o) => str(o.loadBalancingMode) },
+    { label: 'Monitors', render: (o) => list(o.monitors) },
+    { label: 'Members', render: (o) => String(Array.isArray(o.members) ? o.members.length : 0) },
+  ],
+  fields: [
+    name,
+    description,
+    { key: 'loadBalancingMode', label: 'Load-balancing method', type: 'select', options: lbModes },
+    { key: 'monitors', label: 'Monitors', type: 'multi', options: names('monitors') },
+    { key: 'monitorMinUp', label: 'Monitors that must pass (0 = all)', type: 'number' },
+    { key: 'minActiveMembers', label: 'Priority-group activation: min active members (0 = off)', type: 'number' },
+    { key: 'slowRampTime', label: 'Slow ramp time (s)', type: 'number' },
+    { key: 'serviceDownAction', label: 'Action on service down', type: 'select', options: ['none', 'reset', 'reselect'] },
+    { key: 'reselectTries', label: 'Reselect tries', type: 'number' },
+    { key: 'hashKey', label: 'Hash key', type: 'text', placeholder: 'source-address, header:NAME, cookie:NAME, uri, rule', when: (v) => v.loadBalancingMode === 'consistent-hash' || v.loadBalancingMode === 'source-hash' },
+    { key: 'members', label: 'Members', type: 'members' as FieldSpec['type'] },
+  ],
+  defaults: () => ({ loadBalancingMode: 'round-robin', monitors: [], monitorMinUp: 0, minActiveMembers: 0, slowRampTime: 0, serviceDownAction: 'none', reselectTries: 0, members: [] }),
+};
+
+export const nodes: KindSpec = {
+  kind: 'nodes',
+  title: 'Nodes',
+  singular: 'node',
+  writeKind: 'nodes',
+  columns: [
+    { label: 'Address', render: (o) => <code>{str(o.address)}</code> },
+    { label: 'Monitors', render: (o) => list(o.monitors) },
+    { label: 'State', render: (o) => <Badge kind={str(o.state)}>{str(o.state)}</Badge> },
+  ],
+  fields: [
+    name,
+    description,
+    { key: 'address', label: 'Address', type: 'text', required: true, placeholder: '10.0.0.1' },
+    { key: 'monitors', label: 'Monitors', type: 'multi', options: names('monitors') },
+    { key: 'connectionLimit', label: 'Connection limit (0 = none)', type: 'number' },
+    { key: 'ratio', label: 'Ratio', type: 'number' },
+    { key: 'state', label: 'State', type: 'select', options: memberStates },
+  ],
+  defaults: () => ({ monitors: [], connectionLimit: 0, ratio: 1, state: 'enabled' }),
+};
+
+export const monitors: KindSpec = {
+  kind: 'monitors',
+  title: 'Monitors',
+  singular: 'monitor',
+  writeKind: 'monitors',
+  builtIns: ['tcp', 'tcp-half-open', 'http', 'https', 'icmp'],
+  columns: [
+    { label: 'Type', render: (o) => str(o.type) },
+    { label: 'Interval / timeout', render: (o) => `${str(o.interval)} s / ${str(o.timeout)} s` },
+    { label: 'Receive', render: (o) => <code>{str(o.receive)}</code> },
+  ],
+  fields: [
+    name,
+    description,
+    { key: 'type', label: 'Type', type: 'select', required: true, options: ['tcp', 'tcp-half-open', 'http', 'https', 'udp', 'icmp', 'external'] },
+    { key: 'interval', label: 'Interval (s)', type: 'number' },
+    { key: 'timeout', label: 'Timeout (s)', type: 'number' },
+    { key: 'upInterval', label: 'Up interval (s, 0 = interval)', type: 'number' },
+    { key: 'timeUntilUp', label: 'Time until up (s)', type: 'number' },
+    { key: 'manualResume', label: 'Manual resume', type: 'bool' },
+    { key: 'send', label: 'Send string', type: 'textarea', rows: 2, placeholder: 'GET / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n' },
+    { key: 'receive', label: 'Receive (regular expression)', type: 'text' },
+    { key: 'receiveDisable', label: 'Receive disable (regular expression)', type: 'text' },
+    { key: 'expectedStatusCodes', label: 'Expected status codes', type: 'numlist', placeholder: '200, 301', when: (v) => v.type === 'http' || v.type === 'https' },
+    { key: 'destination', label: 'Alias destination', type: 'text', placeholder: '*:*' },
+    { key: 'program', label: 'Program', type: 'text', when: (v) => v.type === 'external' },
+    { key: 'arguments', label: 'Arguments', type: 'list', when: (v) => v.type === 'external' },
+  ],
+  defaults: () => ({ type: 'tcp', interval: 5, timeout: 16, upInterval: 0, timeUntilUp: 0, manualResume: false, destination: '*:*' }),
+};
+
+const profileCommon = [name, description];
+
+export const profileKinds: KindSpec[] = [
+  {
+    kind: 'profiles/tcp', title: 'TCP profiles', singular: 'tcp profile', writeKind: 'profiles/tcp', builtIns: ['tcp'],
+    columns: [
+      { label: 'Connect / idle timeout', render: (o) => `${str(o.connectTimeout)} s / ${str(o.idleTimeout)} s` },
+      { label: 'Nagle off', render: (o) => (o.noDelay ? 'yes' : 'no') },
+    ],
+    fields: [...profileCommon,
+      { key: 'connectTimeout', label: 'Connect timeout (s)', type: 'number' },
+      { key: 'idleTimeout', label: 'Idle timeout (s)', type: 'number' },
+      { key: 'noDelay', label: 'No delay (Nagle off)', type: 'bool' },
+      { key: 'keepAliveInterval', label: 'Keep-alive interval (s)', type: 'number' },
+      { key: 'sendBufferSize', label: 'Send buffer (bytes)', type: 'number' },
+      { key: 'receiveBufferSize', label: 'Receive buffer (bytes)', type: 'number' },
+      { key: 'proxyBufferHigh', label: 'Proxy buffer high (bytes)', type: 'number' },
+      { key: 'proxyBufferLow', label: 'Proxy buffer low (bytes)', type: 'number' },
+      { key: 'proxyProtocol', label: 'PROXY protocol to members', type: 'select', options: ['none', 'v1', 'v2'] },
+      { key: 'acceptProxyProtocolFrom', label: 'Accept PROXY protocol from (CIDR)', type: 'list' },
+    ],
+    defaults: () => ({ connectTimeout: 5, idleTimeout: 300, noDelay: true, keepAliveInterval: 1800, sendBufferSize: 65536, receiveBufferSize: 65536, proxyBufferHigh: 131072, proxyBufferLow: 98304, proxyProtocol: 'none' }),
+  },
+  {
+    kind: 'profiles/http', title: 'HTTP profiles', singular: 'http profile', writeKind: 'profiles/http', builtIns: ['http'],
+    columns: [
+      { label: 'X-Forwarded-For', render: (o) => (o.insertXForwardedFor ? 'insert' : 'no') },
+      { label: 'Server header', render: (o) => str(o.serverHeaderAction) },
+    ],
+    fields: [...profileCommon,
+      { key: 'insertXForwardedFor', label: 'Insert X-Forwarded-For', type: 'bool' },
+      { key: 'insertXForwardedProto', label: 'Insert X-Forwarded-Proto', type: 'bool' },
+      { key: 'insertVia', label: 'Insert Via', type: 'bool' },
+      { key: 'trustedXForwardedFor', label: 'Trusted X-Forwarded-For sources (CIDR)', type: 'list' },
+      { key: 'serverHeaderAction', label: 'Server header', type: 'select', options: ['pass', 'remove', 'replace'] },
+      { key: 'serverHeaderValue', label: 'Server header value', type: 'text', when: (v) => v.serverHeaderAction === 'replace' },
+      { key: 'maxRequestLineBytes', label: 'Max request line (bytes)', type: 'number' },
+      { key: 'maxHeaderBytes', label: 'Max header block (bytes)', type: 'number' },
+      { key: 'maxHeaderCount', label: 'Max header count', type: 'number' },
+      { key: 'headerTimeout', label: 'Header timeout (s)', type: 'number' },
+      { key: 'keepAliveTimeout', label: 'Keep-alive timeout (s)', type: 'number' },
+      { key: 'maxRequests', label: 'Max requests per connection (0 = none)', type: 'number' },
+      { key: 'ruleErrorStatus', label: 'Status on rule error (0 = reset)', type: 'number' },
+    ],
+    defaults: () => ({ serverHeaderAction: 'pass', maxRequestLineBytes: 8192, maxHeaderBytes: 32768, maxHeaderCount: 100, headerTimeout: 10, keepAliveTimeout: 60, maxRequests: 0, ruleErrorStatus: 500 }),
+  },
+  {
+    kind: 'profiles/client-ssl', title: 'Client SSL profiles', singular: 'client-ssl profile', writeKind: 'profiles/client-ssl', builtIns: ['client-ssl'],
+    columns: [
+      { label: 'Certificate', render: (o) => str(o.certificate) },
+      { label: 'Protocols', render: (o) => list(o.protocols) },
+    ],
+    fields: [...profileCommon,
+      { key: 'certificate', label: 'Certificate', type: 'select', optional: true, options: names('certificates') },
+      { key: 'sniCertificates', label: 'SNI certificates', type: 'multi', options: names('certificates') },
+      { key: 'protocols', label: 'Protocols', type: 'list', placeholder: 'tls1.2, tls1.3' },
+      { key: 'ciphers', label: 'Ciphers', type: 'text' },
+      { key: 'alpn', label: 'ALPN', type: 'list', placeholder: 'http/1.1' },
+      { key: 'clientCertificate', label: 'Client certificate', type: 'select', options: ['ignore', 'request', 'require'] },
+      { key: 'caCertificate', label: 'CA certificate', type: 'select', optional: true, options: names('certificates') },
+    ],
+    defaults: () => ({ protocols: ['tls1.2', 'tls1.3'], alpn: ['http/1.1'], clientCertificate: 'ignore', sniCertificates: [] }),
+  },
+  {
+    kind: 'profiles/server-ssl', title: 'Server SSL profiles', singular: 'server-ssl profile', writeKind: 'profiles/server-ssl', builtIns: ['server-ssl'],
+    columns: [
+      { label: 'Verify server', render: (o) => (o.verifyServer ? 'yes' : 'no') },
+      { label: 'Server name', render: (o) => str(o.serverName) },
+    ],
+    fields: [...profileCommon,
+      { key: 'certificate', label: 'Client certificate to members', type: 'select', optional: true, options: names('certificates') },
+      { key: 'protocols', label: 'Protocols', type: 'list', placeholder: 'tls1.2, tls1.3' },
+      { key: 'ciphers', label: 'Ciphers', type: 'text' },
+      { key: 'verifyServer', label: 'Verify the member certificate', type: 'bool' },
+      { key: 'caCertificate', label: 'CA certificate', type: 'select', optional: true, options: names('certificates') },
+      { key: 'serverName', label: 'Server name (SNI)', type: 'text' },
+    ],
+    defaults: () => ({ protocols: ['tls1.2', 'tls1.3'], verifyServer: false }),
+  },
+  {
+    kind: 'profiles/oneconnect', title: 'OneConnect profiles', singular: 'oneconnect profile', writeKind: 'profiles/oneconnect', builtIns: ['oneconnect'],
+    columns: [
+      { label: 'Source mask', render: (o) => <code>{str(o.sourceMask)}</code> },
+      { label: 'Max reuse', render: (o) => str(o.maxReuse) },
+    ],
+    fields: [...profileCommon,
+      { key: 'sourceMask', label: 'Source mask', type: 'text' },
+      { key: 'maxSize', label: 'Max idle connections per member', type: 'number' },
+      { key: 'maxAge', label: 'Max age (s)', type: 'number' },
+      { key: 'maxReuse', label: 'Max reuse', type: 'number' },
+      { key: 'idleTimeout', label: 'Idle timeout (s, 0 = tcp profile)', type: 'number' },
+    ],
+    defaults: () => ({ sourceMask: '0.0.0.0', maxSize: 10000, maxAge: 86400, maxReuse: 1000, idleTimeout: 0 }),
+  },
+  {
+    kind: 'profiles/persistence', title: 'Persistence profiles', singular: 'persistence profile', writeKind: 'profiles/persistence', builtIns: ['source-addr', 'cookie', 'universal'],
+    columns: [
+      { label: 'Method', render: (o) => str(o.method) },
+      { label: 'Timeout', render: (o) => `${str(o.timeout)} s` },
+    ],
+    fields: [...profileCommon,
+      { key: 'method', label: 'Method', type: 'select', required: true, options: ['source-address', 'cookie', 'hash', 'universal'] },
+      { key: 'timeout', label: 'Timeout (s)', type: 'number' },
+      { key: 'mask', label: 'Source mask', type: 'text', when: (v) => v.method === 'source-address' },
+      { key: 'cookieMethod', label: 'Cookie method', type: 'select', options: ['insert', 'passive', 'rewrite'], when: (v) => v.method === 'cookie' },
+      { key: 'cookieName', label: 'Cookie name', type: 'text', when: (v) => v.method === 'cookie' },
+      { key: 'cookieExpiration', label: 'Cookie expiration (s, 0 = session)', type: 'number', when: (v) => v.method === 'cookie' },
+      { key: 'cookieHttpOnly', label: 'Cookie HttpOnly', type: 'bool', when: (v) => v.method === 'cookie' },
+      { key: 'cookieSecure', label: 'Cookie Secure', type: 'bool', when: (v) => v.method === 'cookie' },
+      { key: 'cookieSameSite', label: 'Cookie SameSite', type: 'select', optional: true, options: ['none', 'lax', 'strict'], when: (v) => v.method === 'cookie' },
+      { key: 'hashKey', label: 'Hash key', type: 'text', placeholder: 'header:NAME, cookie:NAME, uri, path', when: (v) => v.method === 'hash' },
+      { key: 'matchAcrossVirtuals', label: 'Match across virtual servers', type: 'bool' },
+      { key: 'overrideConnectionLimit', label: 'Override connection limit', type: 'bool' },
+    ],
+    defaults: () => ({ method: 'source-address', timeout: 180, mask: '255.255.255.255', cookieMethod: 'insert', cookieHttpOnly: true }),
+  },
+];
+
+function expiry(o: Obj): ComponentChildren {
+  const after = str(o.notAfter);
+  if (!after) return '';
+  const days = Math.floor((Date.parse(after) - Date.now()) / 86400000);
+  const kind = days < 0 ? 'down' : days < 30 ? 'warn' : 'up';
+  return (
+    <span>
+      {formatTime(after)} <Badge kind={kind}>{days < 0 ? 'expired' : `${days} days left`}</Badge>
+    </span>
+  );
+}
+
+export const certificates: KindSpec = {
+  kind: 'certificates',
+  title: 'Certificates',
+  singular: 'certificate',
+  writeKind: 'certificates',
+  viewOnly: ['hasKey', 'subject', 'issuer', 'subjectAltNames', 'notBefore', 'notAfter', 'fingerprintSha256'],
+  writeOnly: ['key'],
+  columns: [
+    { label: 'Subject', render: (o) => str(o.subject) },
+    { label: 'SANs', render: (o) => list(o.subjectAltNames) },
+    { label: 'Expires', render: expiry },
+    { label: 'Key', render: (o) => (o.hasKey ? 'stored (never shown)' : 'none') },
+  ],
+  fields: [
+    name,
+    description,
+    { key: 'pem', label: 'Certificate (PEM, then any chain)', type: 'file-text', required: true, rows: 6, placeholder: '-----BEGIN CERTIFICATE-----' },
+    { key: 'key', label: 'Private key (PEM; write-only)', type: 'file-text', rows: 4, placeholder: 'paste or upload; leave empty to keep the stored key', help: 'The key is never shown again, not even to an admin.' },
+  ],
+  defaults: () => ({}),
+};
+
+/** Data group records as text: one `key value` or `key=value` per line; `#` starts a comment line. */
+export function parseRecords(text: string): { records: Record<string, string>; problems: string[] } {
+  const records: Record<string, string> = {};
+  const problems: string[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const eq = line.indexOf('=');
+    const ws = line.search(/\s/);
+    let key: string;
+    let value: string;
+    if (eq >= 0 && (ws < 0 || eq < ws)) {
+      key = line.slice(0, eq).trim();
+      value = line.slice(eq + 1).trim();
+    } else if (ws >= 0) {
+      key = line.slice(0, ws);
+      value = line.slice(ws).trim();
+    } else {
+      key = line;
+      value = '';
+    }
+    if (!key) problems.push(`line ${i + 1}: no key`);
+    else {
+      if (key in records) problems.push(`line ${i + 1}: '${key}' appears again; the last value wins`);
+      records[key] = value;
+    }
+  });
+  return { records, problems };
+}
+
+export function formatRecords(records: unknown): string {
+  if (!records || typeof records !== 'object') return '';
+  return Object.entries(records as Record<string, string>)
+    .map(([k, v]) => (/\s/.test(k) ? `${k}=${v}` : v ? `${k} ${v}` : k))
+    .join('\n');
+}
+
+export const datagroups: KindSpec = {
+  kind: 'datagroups',
+  title: 'Data groups',
+  singular: 'data group',
+  writeKind: 'datagroups',
+  columns: [
+    { label: 'Type', render: (o) => str(o.type) },
+    { label: 'Records', render: (o) => String(Object.keys((o.records as object) ?? {}).length) },
+  ],
+  fields: [
+    name,
+    description,
+    { key: 'type', label: 'Type', type: 'select', options: ['string', 'address', 'integer'], help: 'address keys are CIDR prefixes' },
+    { key: 'records', label: 'Records', type: 'records' as FieldSpec['type'], rows: 10 },
+  ],
+  defaults: () => ({ type: 'string', records: '' }),
+  toForm: (o) => ({ ...o, records: formatRecords(o.records) }),
+  fromForm: (f) => ({ ...f, records: parseRecords(typeof f.records === 'string' ? f.records : '').records }),
+};
+
+export const rules: KindSpec = {
+  kind: 'rules',
+  title: 'Rules',
+  singular: 'rule',
+  writeKind: 'rules',
+  columns: [
+    { label: 'Description', render: (o) => str(o.description) },
+    { label: 'Events', render: (o) => [...new Set([...str(o.source).matchAll(/when\(\s*['"]([A-Z_]+)['"]/g)].map((m) => m[1]))].join(', ') },
+    { label: 'Lines', render: (o) => String(str(o.source).split('\n').length) },
+  ],
+  fields: [name, description],
+  defaults: () => ({}),
+  editPage: (n) => `/rules/${encodeURIComponent(n)}`,
+};
+
+export const users: KindSpec = {
+  kind: 'users',
+  title: 'Users',
+  singular: 'user',
+  writeKind: 'users',
+  viewOnly: ['created', 'updated'],
+  writeOnly: ['password'],
+  patchOnEdit: true,
+  columns: [
+    { label: 'Role', render: (o) => <Badge kind="role">{str(o.role)}</Badge> },
+    { label: 'Description', render: (o) => str(o.description) },
+    { label: 'Updated', render: (o) => formatTime(str(o.updated)) },
+  ],
+  fields: [
+    name,
+    { key: 'role', label: 'Role', type: 'select', required: true, options: ['admin', 'operator', 'auditor'] },
+    description,
+    { key: 'password', label: 'Password', type: 'password', help: 'write-only; on edit, leave empty to keep the current password' },
+  ],
+  defaults: () => ({ role: 'operator' }),
+};

@@ -1,0 +1,121 @@
+import { Badge, ErrorBox, formatBytes, Loading, Sparkline } from '../components';
+import { live, type MemberStatus } from '../status';
+import { useStore } from '../store';
+
+/** A member's state as an operator reads it: administrative state first, then health with the monitor's reason. */
+export function memberState(m: MemberStatus): { kind: string; text: string; title?: string } {
+  if (m.state === 'forced-offline') return { kind: 'forced-offline', text: 'forced offline' };
+  if (m.state === 'disabled') return { kind: 'disabled', text: 'disabled' };
+  if (m.status === 'down') return { kind: 'down', text: m.reason ? `down: ${m.reason}` : 'down', title: m.reason ?? undefined };
+  if (m.status === 'disabled') return { kind: 'disabled', text: m.reason ? `disabled: ${m.reason}` : 'disabled' };
+  if (m.status === 'up') return { kind: 'up', text: 'up' };
+  return { kind: 'unchecked', text: m.status || 'unchecked', title: 'no monitor result yet' };
+}
+
+export function Dashboard() {
+  const state = useStore(live);
+  const status = state.status;
+  return (
+    <section aria-labelledby="page-title">
+      <div class="page-head">
+        <h1 id="page-title">Dashboard</h1>
+        <p class={`live ${state.connected ? 'on' : 'off'}`} role="status" aria-live="polite">
+          <span class="dot" aria-hidden="true" /> {state.connected ? `Live · generation ${status?.generation ?? ''}` : state.error ? `Not live: ${state.error}` : 'Connecting…'}
+        </p>
+      </div>
+      {!status && !state.error && <Loading what="live status" />}
+      {!status && state.error && <ErrorBox error={new Error(state.error)} />}
+      {status && (
+        <>
+          <h2>Virtual servers</h2>
+          {status.virtuals.length === 0 && <p class="muted">No virtual servers yet.</p>}
+          <div class="cards">
+            {status.virtuals.map((v) => {
+              const h = state.history[v.name] ?? [];
+              const last = h[h.length - 1];
+              return (
+                <article class="card" key={v.name} aria-label={`Virtual server ${v.name}`} data-virtual={v.name}>
+                  <header>
+                    <h3>{v.name}</h3>
+                    <Badge kind={v.state === 'listening' ? 'up' : v.state === 'error' ? 'down' : v.state === 'disabled' ? 'disabled' : 'unchecked'} title={v.error ?? undefined}>
+                      {v.state}
+                    </Badge>
+                  </header>
+                  <p>
+                    <code>{v.destination}</code>
+                    {v.error && <span class="error-text"> — {v.error}</span>}
+                  </p>
+                  <dl class="stats">
+                    <div>
+                      <dt>Connections</dt>
+                      <dd data-stat="connections">{v.currentConnections}</dd>
+                    </div>
+                    <div>
+                      <dt>Requests/s</dt>
+                      <dd data-stat="rps">{(last?.rps ?? 0).toFixed(1)}</dd>
+                    </div>
+                    <div>
+                      <dt>Bytes in / out</dt>
+                      <dd data-stat="bytes">
+                        {formatBytes(v.bytesIn)} / {formatBytes(v.bytesOut)}
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>Throughput</dt>
+                      <dd>{formatBytes(last?.bps ?? 0)}/s</dd>
+                    </div>
+                  </dl>
+                  <Sparkline values={h.map((x) => x.rps)} width={260} height={36} label={`Requests per second for ${v.name} over the last ${Math.round(h.length / 60) || 1} minute(s)`} />
+                </article>
+              );
+            })}
+          </div>
+          <h2>Pools and members</h2>
+          {status.pools.length === 0 && <p class="muted">No pools yet.</p>}
+          <div class="table-wrap">
+            <table class="objects status-table" aria-label="Pools and members">
+              <thead>
+                <tr>
+                  <th scope="col">Pool / member</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Connections</th>
+                  <th scope="col">Total</th>
+                </tr>
+              </thead>
+              {status.pools.map((p) => (
+                <tbody key={p.name} data-pool={p.name}>
+                  <tr class="pool-row">
+                    <th scope="row">{p.name}</th>
+                    <td>
+                      {p.activeMembers} of {p.members.length} active
+                    </td>
+                    <td>{p.members.reduce((a, m) => a + m.currentConnections, 0)}</td>
+                    <td>{p.members.reduce((a, m) => a + m.totalConnections, 0)}</td>
+                  </tr>
+                  {p.members.map((m) => {
+                    const st = memberState(m);
+                    const key = m.address.includes(':') ? `[${m.address}]:${m.port}` : `${m.address}:${m.port}`;
+                    return (
+                      <tr key={key} class="member-row" data-member={key}>
+                        <td class="indent">
+                          <code>{key}</code>
+                        </td>
+                        <td>
+                          <Badge kind={st.kind} title={st.title}>
+                            {st.text}
+                          </Badge>
+                        </td>
+                        <td>{m.currentConnections}</td>
+                        <td>{m.totalConnections}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              ))}
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
