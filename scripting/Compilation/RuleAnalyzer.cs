@@ -202,7 +202,7 @@ internal sealed class RuleAnalyzer
             case CallExpression { Callee: Identifier { Name: "dataGroup" }, Arguments.Count: > 0 } dg when dg.Arguments[0] is StringLiteral s:
                 _dataGroups.Add(Ref(s.Value, s));
                 break;
-            case AssignmentExpression { Left: MemberExpression left } assign when ctx is not null && Chain(left, ctx) is { } target:
+            case AssignmentExpression { Left: MemberExpression { Computed: false } left } assign when ctx is not null && Chain(left, ctx) is { } target:
                 CheckAssignment(target, left, e!.Value);
                 Walk(assign.Right, ctx, e);
                 VisitComputed(left, ctx, e);

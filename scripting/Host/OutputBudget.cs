@@ -15,6 +15,9 @@ internal sealed class OutputBudget
 {
     private readonly RuleEngine _owner;
     private readonly int _cap;
+    private int _visits;
+
+    private int MaxVisits => Math.Max(10_000, _cap / 64);
 
     public OutputBudget(RuleEngine owner, int cap)
     {
@@ -22,14 +25,15 @@ internal sealed class OutputBudget
         _cap = cap;
     }
 
+    /// <summary><c>budget.join(array, separator)</c>.</summary>
     public JsValue Join(JsValue thisObj, JsValue[] args)
     {
-        if (thisObj is not ObjectInstance o)
+        if (args.Length == 0 || args[0] is not ObjectInstance o)
         {
             return JsValue.Undefined;
         }
         var length = (long)Math.Min(TypeConverter.ToNumber(o.Get("length")), long.MaxValue);
-        var sep = args.Length > 0 && !args[0].IsUndefined() ? TypeConverter.ToString(args[0]).Length : 1;
+        var sep = args.Length > 1 && !args[1].IsUndefined() ? TypeConverter.ToString(args[1]).Length : 1;
         long total = length > 0 ? (length - 1) * sep : 0;
         if (total > _cap)
         {
@@ -63,6 +67,7 @@ internal sealed class OutputBudget
             _ => 0,
         } : 0;
         long total = 0;
+        _visits = 0;
         var path = new HashSet<ObjectInstance>();
         Walk(JsString.Empty, value, replacer, indent, 0, ref total, path, null);
         return JsValue.Undefined;
@@ -127,6 +132,10 @@ internal sealed class OutputBudget
 
     private void Check(long total)
     {
+        if (++_visits > MaxVisits)
+        {
+            throw _owner.RangeError($"JSON.stringify would visit more than {MaxVisits} values; one call may visit at most that many");
+        }
         if (total > _cap)
         {
             throw TooBig("JSON.stringify", total);
