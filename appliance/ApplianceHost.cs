@@ -7,7 +7,9 @@ using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Management.Endpoints;
 using Fulcrum.Appliance.Management;
+using Fulcrum.Appliance.Rules;
 using Fulcrum.Appliance.Stats;
+using Fulcrum.Scripting.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Scalar.AspNetCore;
 
@@ -56,6 +58,8 @@ public static class ApplianceHost
         services.AddSingleton<ConfigService>();
         services.AddSingleton<BalancingState>();
         services.AddSingleton<IStatusSource, BalancingStatusSource>();
+        services.AddSingleton(sp => new RuleRuntime(loggers: sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IStatusSource, RuleStatusSource>();
         services.AddFulcrumAuth(db);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -89,6 +93,7 @@ public static class ApplianceHost
         app.MapMemberEndpoints();
         app.MapConfigEndpoints();
         app.MapStatusEndpoints();
+        app.MapRuleTestEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;

@@ -5,4 +5,5 @@ var root = RunCommand.Attach(new RootCommand("Fulcrum: a scriptable full-proxy t
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(UserCommand.Create());
+root.Subcommands.Add(RuleCommand.Create());
 return await root.Parse(args).InvokeAsync();

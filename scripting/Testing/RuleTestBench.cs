@@ -48,18 +48,19 @@ public static class RuleTestBench
             groups[name] = DataGroupIndex.Build(name, g.Type, g.Records);
         }
         var set = runtime.CreateSet(sample.VirtualServer, [program], DataGroupIndex.Provider(groups.Values));
-        SampleContext context;
         try
         {
-            context = new SampleContext(sample, configPools);
+            for (var i = 1; i < Math.Clamp(sample.Repeat, 1, 1000); i++)
+            {
+                new Flow(set, new SampleContext(sample, configPools), sample, new RuleTrace()).Run();
+            }
+            new Flow(set, new SampleContext(sample, configPools), sample, trace).Run();
         }
         catch (FormatException ex)
         {
             trace.Error = new TraceError(ex.Message, 0, 0, null);
             trace.Outcome = "error";
-            return trace;
         }
-        new Flow(set, context, sample, trace).Run();
         return trace;
     }
 

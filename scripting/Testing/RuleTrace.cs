@@ -5,6 +5,9 @@ namespace Fulcrum.Scripting.Testing;
 /// <summary>What a rule did to a sample: events run, each host call with its arguments, log lines, timing, the outcome.</summary>
 public sealed class RuleTrace
 {
+    /// <summary>camelCase, nulls written (<c>"error": null</c> is part of the shape).</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     public List<TraceEvent> Events { get; } = [];
     public TraceError? Error { get; set; }
     /// <summary><c>continue | responded | dropped | rejected | closed | error</c>.</summary>
