@@ -30,7 +30,7 @@ public sealed class RuleTable
         public long ExpiresAt;
     }
 
-    private long Now => (long)_time.GetElapsedTime(0).TotalMilliseconds;
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static bool Expired(Entry e, long now) => e.ExpiresAt != 0 && e.ExpiresAt <= now;
 

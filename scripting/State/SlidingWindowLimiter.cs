@@ -32,7 +32,7 @@ public sealed class SlidingWindowLimiter
         public int Current;
     }
 
-    private long Now => (long)_time.GetElapsedTime(0).TotalMilliseconds;
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public bool Allow(string key)
     {
