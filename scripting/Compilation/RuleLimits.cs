@@ -3,11 +3,13 @@ namespace Fulcrum.Scripting.Compilation;
 /// <summary>
 /// What one handler call may use. Every rule gets <see cref="Default"/>; a rule may change them with a top-level
 /// <c>limits({timeMs, statements, memoryMb, recursion})</c> call of literal numbers, checked at save time against
-/// <see cref="Min"/> and <see cref="Max"/>.
+/// <see cref="Min"/> and <see cref="Max"/>. <see cref="Recursion"/> 0 (the default) sets no depth limit: Jint's stack
+/// guard turns runaway recursion into a RangeError and the time limit bounds the rest, at no cost per call; a rule may
+/// ask for a hard depth limit (8 to 2000), which costs 150–500 ns per handler call.
 /// </summary>
 public sealed record RuleLimits(int TimeMs, int Statements, int MemoryMb, int Recursion)
 {
-    public static readonly RuleLimits Default = new(TimeMs: 20, Statements: 200_000, MemoryMb: 16, Recursion: 128);
+    public static readonly RuleLimits Default = new(TimeMs: 20, Statements: 200_000, MemoryMb: 16, Recursion: 0);
     public static readonly RuleLimits Min = new(1, 1_000, 1, 8);
     public static readonly RuleLimits Max = new(1_000, 10_000_000, 256, 2_000);
 

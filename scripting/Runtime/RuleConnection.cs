@@ -79,7 +79,9 @@ public sealed class RuleConnection
 /// <summary>State of one HTTP request, kept across <c>retry()</c>.</summary>
 internal sealed class RequestScope
 {
-    public ScopeValues Vars { get; } = new();
+    private ScopeValues? _vars;
+
+    public ScopeValues Vars => _vars ??= new();
 
     public LocalResponse? Response { get; set; }
 
