@@ -71,7 +71,20 @@ internal sealed class HostObject : ObjectInstance
             ? new PropertyDescriptor(Get(property, this), PropertyFlag.Enumerable)
             : PropertyDescriptor.Undefined;
 
-    public override List<JsValue> GetOwnPropertyKeys(Types types = Types.String | Types.Symbol) => [.. _keys];
+    /// <summary>The members usable in the current event (so <c>for (k in ctx)</c> never trips a wrong-phase error).</summary>
+    public override List<JsValue> GetOwnPropertyKeys(Types types = Types.String | Types.Symbol)
+    {
+        var e = _owner.CurrentEvent;
+        var keys = new List<JsValue>(_keys.Length);
+        foreach (var key in _keys)
+        {
+            if (RuleEvents.In(_members[key.ToString()].Mask, e))
+            {
+                keys.Add(key);
+            }
+        }
+        return keys;
+    }
 
     public override bool HasProperty(JsValue property) => property is JsString s && _members.ContainsKey(s.ToString());
 

@@ -81,7 +81,6 @@ internal sealed partial class RuleEngine
     private ObjectInstance Table(RuleTable table, string prefix)
     {
         var o = new JsObject(Js);
-        var p = prefix.Length == 0 ? "table" : $"table.sub({prefix})";
         o.FastSetDataProperty("get", Fn("table.get", 1, a => table.Get(prefix + Arg(a, 0, "table.get(key)")) ?? JsValue.Null));
         o.FastSetDataProperty("set", Fn("table.set", 3, a =>
         {
@@ -107,7 +106,6 @@ internal sealed partial class RuleEngine
                 return sub;
             }));
         }
-        _ = p;
         return o;
     }
 
@@ -139,8 +137,8 @@ internal sealed partial class RuleEngine
         }
         var limiter = Program.Runtime.Limiters.Get(name, (int)rate, (long)per);
         var o = new JsObject(Js);
-        o.FastSetDataProperty("allow", Fn($"limiter.allow", 1, k => limiter.Allow(Arg(k, 0, "allow(key)"))));
-        o.FastSetDataProperty("retryAfterMs", Fn($"limiter.retryAfterMs", 1, k => limiter.RetryAfterMs(Arg(k, 0, "retryAfterMs(key)"))));
+        o.FastSetDataProperty("allow", Fn("limiter.allow", 1, k => limiter.Allow(Arg(k, 0, "allow(key)"))));
+        o.FastSetDataProperty("retryAfterMs", Fn("limiter.retryAfterMs", 1, k => limiter.RetryAfterMs(Arg(k, 0, "retryAfterMs(key)"))));
         DeepFreeze([o]);
         if (_limiters.Count > 256)
         {

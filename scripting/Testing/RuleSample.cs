@@ -28,7 +28,7 @@ public class RuleSample
     /// <summary>Rule source to run instead of the saved rule (API only).</summary>
     public string? Source { get; set; }
     public string VirtualServer { get; set; } = "sample";
-    /// <summary>Run the sample this many times on one runtime (shared table and limiters); the trace is of the last run.</summary>
+    /// <summary>Run the sample this many times (at most 100, within 5 s) on one runtime (shared table and limiters); the trace is of the last run.</summary>
     public int Repeat { get; set; } = 1;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

@@ -18,6 +18,8 @@ namespace Fulcrum.Scripting.Testing;
 public static class RuleTestBench
 {
     private const int MaxRetries = 3;
+    private const int MaxRepeat = 100;
+    private static readonly TimeSpan RepeatBudget = TimeSpan.FromSeconds(5);
 
     /// <param name="configPools">Pools of the configuration (members with their state); the sample's pools override them.</param>
     /// <param name="configDataGroups">Data groups of the configuration; the sample's override them by name.</param>
@@ -50,7 +52,9 @@ public static class RuleTestBench
         var set = runtime.CreateSet(sample.VirtualServer, [program], DataGroupIndex.Provider(groups.Values));
         try
         {
-            for (var i = 1; i < Math.Clamp(sample.Repeat, 1, 1000); i++)
+            // Repeats share the runtime (table, limiters); bounded in count and time, since the bench runs on the management plane.
+            var started = Stopwatch.GetTimestamp();
+            for (var i = 1; i < Math.Clamp(sample.Repeat, 1, MaxRepeat) && Stopwatch.GetElapsedTime(started) < RepeatBudget; i++)
             {
                 new Flow(set, new SampleContext(sample, configPools), sample, new RuleTrace()).Run();
             }
