@@ -11,7 +11,9 @@ using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Management.Endpoints;
 using Fulcrum.Appliance.Management.WebConsole;
 using Fulcrum.Appliance.Management;
+using Fulcrum.Appliance.Rules;
 using Fulcrum.Appliance.Stats;
+using Fulcrum.Scripting.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Scalar.AspNetCore;
 
@@ -61,6 +63,7 @@ public static class ApplianceHost
         services.AddFulcrumBalancing(options.DataDir);
         services.AddFulcrumBundles();
         services.AddHealthMonitors();
+        services.AddFulcrumRules();
         services.AddFulcrumAuth(db);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -99,6 +102,7 @@ public static class ApplianceHost
         app.MapBundleEndpoints();
         app.MapHealthEndpoints();
         app.MapStatusStreamEndpoints();
+        app.MapRuleTestEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;

@@ -26,6 +26,10 @@ internal static class EventIds
     public const int HealthUnknownMonitorType = 6007;
     public const int HealthMemberUnmonitored = 6008;
 
+    // 7000–7099: rule runtime (Fulcrum.Scripting's RuleLog): 7000 rule failed, 7001 rule log line.
+    public const int RuleFailed = 7000;
+    public const int RuleMessage = 7001;
+
     public const int HostStarting = 9000;
     public const int HostStopping = 9001;
     public const int AdminPasswordGenerated = 9002;

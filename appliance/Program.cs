@@ -6,4 +6,5 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(UserCommand.Create());
 root.Subcommands.Add(BundleCommand.Create());
+root.Subcommands.Add(RuleCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -4,18 +4,40 @@ using Fulcrum.Scripting.Compilation;
 
 namespace Fulcrum.Appliance.Config.Validation;
 
-/// <summary>Every rule compiles. Compiling is cached per record, which later generations share while the rule is unchanged.</summary>
+/// <summary>
+/// Every rule compiles and passes the save-time checks (events, ctx members by phase, limits); the pools and data
+/// groups it names by literal exist; and a rule that needs HTTP is only used on virtual servers with an http profile.
+/// Analysis is cached per record, which later generations share while the rule is unchanged.
+/// </summary>
 internal sealed class RuleValidator : IConfigValidator
 {
-    private static readonly ConditionalWeakTable<Rule, IReadOnlyList<RuleDiagnostic>> Cache = new();
+    private static readonly ConditionalWeakTable<Rule, RuleAnalysis> Cache = new();
+
+    public static RuleAnalysis Analysis(Rule rule) => Cache.GetValue(rule, r => RuleCompiler.Analyze(r.Source));
 
     public void Validate(ValidationContext context)
     {
-        foreach (var rule in context.Config.Rules)
+        var config = context.Config;
+        foreach (var rule in config.Rules)
         {
-            foreach (var d in Cache.GetValue(rule, r => RuleCompiler.Check(r.Source)))
+            var analysis = Analysis(rule);
+            var problems = analysis.Succeeded
+                ? analysis.CheckReferences(p => ConfigKinds.Pools.Find(config, p) is not null, g => ConfigKinds.DataGroups.Find(config, g) is not null)
+                : analysis.Diagnostics;
+            foreach (var d in problems)
             {
                 context.Add($"rules/{rule.Name}/source", $"line {d.Line}, column {d.Column}: {d.Message}");
+            }
+        }
+        foreach (var v in config.Virtuals)
+        {
+            var hasHttp = v.Profiles.Any(p => config.Profiles.Find(p)?.Kind == ProfileKinds.Http);
+            for (var i = 0; i < v.Rules.Length; i++)
+            {
+                if (ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule rule && Analysis(rule).CheckVirtual(hasHttp) is { } d)
+                {
+                    context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{rule.Name}' line {d.Line}, column {d.Column}: {d.Message}, and '{v.Name}' has none");
+                }
             }
         }
     }

@@ -151,6 +151,9 @@ public sealed class BundleRoundTripTests : IDisposable
     {
         await using var box = await ApplianceProcess.StartAsync(_a.Path);
         using var api = box.Client();
+        // Rules name pools by literal, which must exist when the rule is saved.
+        Assert.Equal(201, (await api.Post("/api/v1/pools", """{"name":"a"}""")).Code);
+        Assert.Equal(201, (await api.Post("/api/v1/pools", """{"name":"b"}""")).Code);
         Assert.Equal(201, (await api.Post("/api/v1/rules", """{"name":"r","source":"when('HTTP_REQUEST', ctx => {\n  ctx.lb.pool('a');\n});\n"}""")).Code);
         var g1 = await api.Generation();
         Assert.Equal(200, (await api.Patch("/api/v1/rules/r", """{"source":"when('HTTP_REQUEST', ctx => {\n  ctx.lb.pool('b');\n});\n"}""")).Code);

@@ -1,0 +1,75 @@
+using Fulcrum.Scripting.Events;
+
+namespace Fulcrum.Scripting.Compilation;
+
+/// <summary>
+/// What a rule's source says about itself, found by walking its syntax tree at save time: the events it handles, the
+/// pools and data groups it names by literal, whether it needs an http profile, its limits, and every problem with
+/// line and column. The appliance checks the names against the configuration (<see cref="CheckReferences"/>).
+/// </summary>
+public sealed class RuleAnalysis
+{
+    internal RuleAnalysis(IReadOnlyList<RuleDiagnostic> diagnostics, IReadOnlyList<RuleEvent> events, IReadOnlyList<RuleReference> pools,
+        IReadOnlyList<RuleReference> dataGroups, RuleReference? httpUse, RuleLimits limits, IReadOnlyList<string> topLevelNames)
+    {
+        Diagnostics = diagnostics;
+        Events = events;
+        Pools = pools;
+        DataGroups = dataGroups;
+        HttpUse = httpUse;
+        Limits = limits;
+        TopLevelNames = topLevelNames;
+    }
+
+    /// <summary>Problems that refuse the rule; empty when it may be saved.</summary>
+    public IReadOnlyList<RuleDiagnostic> Diagnostics { get; }
+
+    public bool Succeeded => Diagnostics.Count == 0;
+
+    /// <summary>Events with at least one handler, in event order.</summary>
+    public IReadOnlyList<RuleEvent> Events { get; }
+
+    /// <summary>Pools named by literal in <c>ctx.lb.pool('name')</c>, <c>ctx.lb.activeMembers('name')</c>.</summary>
+    public IReadOnlyList<RuleReference> Pools { get; }
+
+    /// <summary>Data groups named by literal in <c>dataGroup('name')</c>.</summary>
+    public IReadOnlyList<RuleReference> DataGroups { get; }
+
+    /// <summary>The first place the rule needs an http profile (an HTTP event or <c>ctx.http</c>); null for an L4 rule.</summary>
+    public RuleReference? HttpUse { get; }
+
+    public RuleLimits Limits { get; }
+
+    /// <summary>Top-level const, function and class names; their values are frozen after loading.</summary>
+    internal IReadOnlyList<string> TopLevelNames { get; }
+
+    /// <summary>Problems with the names the rule refers to, given what the configuration holds.</summary>
+    public IReadOnlyList<RuleDiagnostic> CheckReferences(Func<string, bool> poolExists, Func<string, bool> dataGroupExists)
+    {
+        var problems = new List<RuleDiagnostic>();
+        foreach (var p in Pools)
+        {
+            if (!poolExists(p.Name))
+            {
+                problems.Add(new RuleDiagnostic($"pool '{p.Name}' does not exist", p.Line, p.Column));
+            }
+        }
+        foreach (var g in DataGroups)
+        {
+            if (!dataGroupExists(g.Name))
+            {
+                problems.Add(new RuleDiagnostic($"data group '{g.Name}' does not exist", g.Line, g.Column));
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>
+    /// The problem with running this rule on a virtual server, or null when it fits: a rule that needs HTTP cannot run
+    /// on a virtual server without an http profile.
+    /// </summary>
+    public RuleDiagnostic? CheckVirtual(bool hasHttpProfile) =>
+        HttpUse is { } use && !hasHttpProfile
+            ? new RuleDiagnostic($"{use.Name} needs an http profile on the virtual server", use.Line, use.Column)
+            : null;
+}

@@ -1,0 +1,83 @@
+using System.Collections.Frozen;
+using Fulcrum.Scripting.Events;
+using static Fulcrum.Scripting.Events.RuleEvent;
+
+namespace Fulcrum.Scripting.Host;
+
+/// <summary>
+/// Every <c>ctx</c> member and the events it may be used in. The engine checks it on each call and the save-time
+/// analysis checks it on the source, so a wrong-phase call is refused the same way in both places.
+/// </summary>
+internal static class HostApi
+{
+    private static readonly uint T = RuleEvents.Traffic;
+    private static readonly uint Req = RuleEvents.WithRequest;
+    private static readonly uint Closing = RuleEvents.Mask(ClientClosed, ServerClosed);
+
+    /// <summary>Namespaces whose members are fixed; <c>ctx.vars</c> and <c>ctx.req</c> are open.</summary>
+    public static readonly FrozenSet<string> ClosedNamespaces = FrozenSet.Create(StringComparer.Ordinal,
+        "client", "server", "local", "tcp", "http", "lb", "persist", "event", "ssl");
+
+    /// <summary>Member path (without <c>ctx.</c>) → events in which it may be read or called.</summary>
+    public static readonly FrozenDictionary<string, uint> Members = new Dictionary<string, uint>
+    {
+        ["client"] = T, ["client.ip"] = T, ["client.port"] = T,
+        ["server"] = T, ["server.ip"] = T, ["server.port"] = T,
+        ["local"] = T, ["local.ip"] = T, ["local.port"] = T,
+        ["vs"] = T, ["id"] = T, ["vars"] = T,
+        ["event"] = T, ["event.name"] = T, ["event.stop"] = T,
+        ["req"] = Req,
+        ["tcp"] = T,
+        ["tcp.collect"] = RuleEvents.Mask(ClientAccepted, ClientData, ServerConnected, ServerData),
+        ["tcp.payload"] = RuleEvents.Mask(ClientData, ServerData),
+        ["tcp.respond"] = RuleEvents.Mask(ClientAccepted, ClientData, ServerData),
+        ["tcp.release"] = RuleEvents.Mask(ClientData, ServerData),
+        ["tcp.close"] = T & ~Closing,
+        ["http"] = Req,
+        ["http.method"] = Req, ["http.uri"] = Req, ["http.path"] = Req, ["http.normalizedPath"] = Req,
+        ["http.query"] = Req, ["http.params"] = Req, ["http.version"] = Req, ["http.host"] = Req,
+        ["http.header"] = Req, ["http.headers"] = Req, ["http.headerNames"] = Req, ["http.cookie"] = Req,
+        ["http.setHeader"] = Req & ~RuleEvents.Bit(HttpRequestRelease),
+        ["http.addHeader"] = Req & ~RuleEvents.Bit(HttpRequestRelease),
+        ["http.removeHeader"] = Req & ~RuleEvents.Bit(HttpRequestRelease),
+        ["http.setCookie"] = Req & ~RuleEvents.Bit(HttpRequestRelease),
+        ["http.collect"] = RuleEvents.Mask(HttpRequest, HttpResponse),
+        ["http.body"] = RuleEvents.BodyEvents,
+        ["http.respond"] = RuleEvents.Mask(HttpRequest, HttpRequestData, LbSelected, LbFailed, HttpResponse, HttpResponseData),
+        ["http.redirect"] = RuleEvents.Mask(HttpRequest, HttpRequestData, LbSelected, LbFailed, HttpResponse, HttpResponseData),
+        ["http.responded"] = Req,
+        ["http.status"] = RuleEvents.ResponseSide,
+        ["http.reason"] = RuleEvents.ResponseSide,
+        ["http.retry"] = RuleEvents.Mask(HttpResponse, HttpResponseData),
+        ["lb"] = T,
+        ["lb.pool"] = RuleEvents.Mask(ClientAccepted, ClientData, ClientSslClientHello, ClientSslHandshake, HttpRequest, HttpRequestData, LbFailed),
+        ["lb.member"] = RuleEvents.Mask(ClientAccepted, ClientData, ClientSslClientHello, ClientSslHandshake, HttpRequest, HttpRequestData, LbFailed),
+        ["lb.reselect"] = RuleEvents.Mask(LbSelected, LbFailed),
+        ["lb.selected"] = T,
+        ["lb.markDown"] = RuleEvents.Mask(LbSelected, LbFailed, ServerConnected, ServerData, HttpResponse, HttpResponseData),
+        ["lb.activeMembers"] = T,
+        ["persist"] = T,
+        ["persist.source"] = RuleEvents.Mask(ClientAccepted, ClientData, HttpRequest, HttpRequestData, LbSelected, HttpResponse),
+        ["persist.cookie"] = RuleEvents.Mask(ClientAccepted, ClientData, HttpRequest, HttpRequestData, LbSelected, HttpResponse),
+        ["persist.universal"] = RuleEvents.Mask(ClientAccepted, ClientData, HttpRequest, HttpRequestData, LbSelected, HttpResponse),
+        ["persist.none"] = RuleEvents.Mask(ClientAccepted, ClientData, HttpRequest, HttpRequestData, LbSelected, HttpResponse),
+        ["ssl"] = T, ["ssl.sni"] = T, ["ssl.protocol"] = T, ["ssl.cipher"] = T, ["ssl.clientCertificate"] = T,
+        ["drop"] = T, ["reject"] = T,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Members that may be assigned, and when.</summary>
+    public static readonly FrozenDictionary<string, uint> Setters = new Dictionary<string, uint>
+    {
+        ["http.uri"] = RuleEvents.Mask(HttpRequest, HttpRequestData, LbSelected, LbFailed, HttpRequestSend),
+        ["http.path"] = RuleEvents.Mask(HttpRequest, HttpRequestData, LbSelected, LbFailed, HttpRequestSend),
+        ["http.body"] = RuleEvents.BodyEvents,
+        ["tcp.payload"] = RuleEvents.Mask(ClientData, ServerData),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Names every object answers (from Object.prototype); never reported as unknown members.</summary>
+    public static readonly FrozenSet<string> ObjectNames = FrozenSet.Create(StringComparer.Ordinal,
+        "toString", "valueOf", "hasOwnProperty", "toLocaleString", "isPrototypeOf", "propertyIsEnumerable", "constructor");
+
+    public static string NotAvailable(string path, RuleEvent e, uint mask) =>
+        $"ctx.{path} is not available in {RuleEvents.Name(e)}; it may be used in: {RuleEvents.Describe(mask)}";
+}

@@ -1,0 +1,109 @@
+using Acornima.Ast;
+using Jint;
+
+namespace Fulcrum.Scripting.Host;
+
+/// <summary>
+/// Script run in every rule engine before the rule: caps the built-ins that can make a huge string or array in one
+/// call (Jint's memory limit is checked only between statements), and makes frozen Map/Set/Date refuse mutation.
+/// Its closure holds the originals; after the rule loads, everything reachable from the global object is frozen.
+/// </summary>
+internal static class Prelude
+{
+    public static readonly Prepared<Script> Script = Engine.PrepareScript("""
+        (function (cap, maxArray, budget) {
+          'use strict';
+          const S = String.prototype, A = Array.prototype, apply = Reflect.apply, RangeErr = RangeError, TypeErr = TypeError;
+          const isFrozen = Object.isFrozen, isArray = Array.isArray, RegExpCtor = RegExp, exec = RegExp.prototype.exec;
+          const define = (o, name, f) => Object.defineProperty(o, name, { value: f, writable: true, enumerable: false, configurable: true });
+          const tooBig = (what, n) => new RangeErr(what + ' would make ' + n + ' characters; one call may make at most ' + cap);
+          const len = (x) => typeof x === 'string' ? x.length : ('' + x).length;
+
+          const repeat = S.repeat;
+          define(S, 'repeat', { repeat(count) { const n = len(this) * Math.max(0, Number(count) || 0); if (n > cap) throw tooBig('repeat', n); return apply(repeat, this, [count]); } }.repeat);
+          for (const name of ['padStart', 'padEnd']) {
+            const orig = S[name];
+            define(S, name, { [name](max, fill) { if (Number(max) > cap) throw tooBig(name, Number(max)); return apply(orig, this, [max, fill]); } }[name]);
+          }
+          const concat = S.concat;
+          define(S, 'concat', { concat(...parts) { let n = len(this); for (const p of parts) n += len(p); if (n > cap) throw tooBig('concat', n); return apply(concat, this, parts); } }.concat);
+          const split = S.split;
+          define(S, 'split', { split(sep, limit) {
+            const lim = limit === undefined ? maxArray + 1 : Math.min(limit >>> 0, maxArray + 1);
+            const r = apply(split, this, [sep, lim]);
+            if (r.length > maxArray) throw new RangeErr('split would make more than ' + maxArray + ' parts');
+            return r; } }.split);
+          for (const name of ['replace', 'replaceAll']) {
+            const orig = S[name];
+            define(S, name, { [name](pattern, replacement) {
+              const s = '' + this, L = s.length;
+              if (typeof replacement === 'function') {
+                const f = replacement; let total = L;
+                return apply(orig, s, [pattern, function (...a) { const r = '' + apply(f, this, a); total += r.length; if (total > cap) throw tooBig(name, total); return r; }]);
+              }
+              const r = '' + replacement, dollars = r.split('$').length - 1, all = name === 'replaceAll';
+              const whole = r.includes('$`') || r.includes("$'");
+              let count, longest;
+              if (pattern instanceof RegExpCtor) {
+                if (L + (L + 1) * r.length * (dollars > 0 ? L + 1 : 1) <= cap) return apply(orig, s, [pattern, r]);
+                const re = new RegExpCtor(pattern.source, pattern.flags);
+                count = 0; longest = 0;
+                if (!re.global) { const m = apply(exec, re, [s]); if (m) { count = 1; longest = m[0].length; } }
+                else { let m; while ((m = apply(exec, re, [s])) !== null) { count++; if (m[0].length > longest) longest = m[0].length; if (m[0].length === 0) re.lastIndex++; } }
+              } else {
+                const p = '' + pattern; longest = p.length;
+                if (L + (L + 1) * r.length * (dollars > 0 ? L + 1 : 1) <= cap) return apply(orig, s, [pattern, r]);
+                count = 0;
+                for (let i = s.indexOf(p); i >= 0; i = s.indexOf(p, i + Math.max(1, p.length))) { count++; if (!all) break; }
+              }
+              const n = L + count * (r.length + dollars * (whole ? L : longest));
+              if (n > cap) throw tooBig(name, n);
+              return apply(orig, s, [pattern, r]); } }[name]);
+          }
+          for (const name of ['join', 'toLocaleString']) {
+            const orig = A[name];
+            define(A, name, { [name](sep) {
+              budget.join(this, name === 'join' ? sep : ',');
+              const r = apply(orig, this, [sep]);
+              if (r.length > cap) throw tooBig(name, r.length);
+              return r; } }[name]);
+          }
+          const flat = A.flat;
+          define(A, 'flat', { flat(depth) {
+            const d = depth === undefined ? 1 : Number(depth);
+            let n = 0; const stack = [[this, d]];
+            while (stack.length) { const [a, k] = stack.pop(); const m = a.length >>> 0;
+              for (let i = 0; i < m; i++) { const v = a[i]; if (k > 0 && isArray(v)) stack.push([v, k - 1]); else if (++n > maxArray) throw new RangeErr('flat would make more than ' + maxArray + ' elements'); } }
+            return apply(flat, this, [depth]); } }.flat);
+          const flatMap = A.flatMap;
+          define(A, 'flatMap', { flatMap(f, thisArg) {
+            if (typeof f !== 'function') throw new TypeErr('flatMap needs a function');
+            let n = 0;
+            return apply(flatMap, this, [function (...a) { const r = apply(f, this, a); n += isArray(r) ? r.length : 1; if (n > maxArray) throw new RangeErr('flatMap would make more than ' + maxArray + ' elements'); return r; }, thisArg]); } }.flatMap);
+          const stringify = JSON.stringify;
+          define(JSON, 'stringify', { stringify(value, replacer, space) { budget.json(value, replacer, space); return apply(stringify, JSON, [value, replacer, space]); } }.stringify);
+
+          const frozenGuard = (proto, names, what) => {
+            for (const name of names) {
+              const orig = proto[name];
+              if (typeof orig !== 'function') continue;
+              define(proto, name, { [name](...a) { if (isFrozen(this)) throw new TypeErr(what + ' is frozen: top-level constants are shared by all connections; keep state in ctx.vars, ctx.req or table'); return apply(orig, this, a); } }[name]);
+            }
+          };
+          frozenGuard(Map.prototype, ['set', 'delete', 'clear'], 'this Map');
+          frozenGuard(Set.prototype, ['add', 'delete', 'clear'], 'this Set');
+          frozenGuard(WeakMap.prototype, ['set', 'delete'], 'this WeakMap');
+          frozenGuard(WeakSet.prototype, ['add', 'delete'], 'this WeakSet');
+          frozenGuard(Date.prototype, Object.getOwnPropertyNames(Date.prototype).filter(n => n.startsWith('set')), 'this Date');
+        })
+        """, source: "prelude", strict: true);
+
+    /// <summary>Globals a rule never gets: raw memory (ArrayBuffer, typed arrays), string compilation, weak references.</summary>
+    public static readonly string[] RemovedGlobals =
+    [
+        "ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics",
+        "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
+        "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+        "WeakRef", "FinalizationRegistry", "ShadowRealm", "eval",
+    ];
+}

@@ -1,0 +1,207 @@
+using System.Text;
+using Fulcrum.Scripting.Contracts;
+using Fulcrum.Scripting.Events;
+using Fulcrum.Scripting.Host;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+
+namespace Fulcrum.Scripting.Runtime;
+
+/// <summary>The <c>ctx</c> object graph, built once per engine; every member reads the connection being dispatched.</summary>
+internal sealed partial class RuleEngine
+{
+    private const int DefaultCollectBytes = 1 << 20;
+    private const int MaxCollectBytes = 16 << 20;
+
+    private readonly JsString[] _eventNames = [.. RuleEvents.AllNames.Select(n => new JsString(n))];
+
+    private ObjectInstance BuildCtx()
+    {
+        var client = new HostObject(this, "client",
+        [
+            new("ip", () => Conn.ClientIp),
+            new("port", () => Conn.Context.Client.Port),
+        ]);
+        var local = new HostObject(this, "local",
+        [
+            new("ip", () => Conn.LocalIp),
+            new("port", () => Conn.Context.Local.Port),
+        ]);
+        var server = new HostObject(this, "server",
+        [
+            new("ip", () => (JsValue?)Conn.ServerIp ?? JsValue.Null),
+            new("port", () => Conn.Context.Server is { } s ? s.Port : JsValue.Null),
+        ]);
+        var vars = new ScopeObject(this, "vars", () => Conn.Vars);
+        var req = new ScopeObject(this, "req", () => (Conn.Request ?? throw TypeError("ctx.req exists from HTTP_REQUEST to HTTP_RESPONSE_RELEASE of a request")).Vars);
+        var ev = new HostObject(this, "event",
+        [
+            new("name", () => _eventNames[(int)_event]),
+            new("stop", Constant(Fn("event.stop", 0, _ =>
+            {
+                Conn.StopRequested = true;
+                return JsValue.Undefined;
+            }))),
+        ]);
+        var http = BuildHttp();
+        var ssl = new HostObject(this, "ssl",
+        [
+            new("sni", () => Str(Conn.Context.Ssl?.ServerName)),
+            new("protocol", () => Str(Conn.Context.Ssl?.Protocol)),
+            new("cipher", () => Str(Conn.Context.Ssl?.Cipher)),
+            new("clientCertificate", () => Str(Conn.Context.Ssl?.ClientCertificateSubject)),
+        ]);
+        return new HostObject(this, "",
+        [
+            new("client", () => client),
+            new("local", () => local),
+            new("server", () => Conn.Context.Server is null ? JsValue.Null : server),
+            new("vs", () => Set.VirtualServerJs),
+            new("id", () => Conn.IdJs),
+            new("vars", () => vars),
+            new("req", () => Conn.Request is null ? throw TypeError("ctx.req exists from HTTP_REQUEST to HTTP_RESPONSE_RELEASE; there is no request in flight") : req),
+            new("event", () => ev),
+            new("tcp", Constant(BuildTcp())),
+            new("http", () => Conn.Context.Http is null ? throw TypeError($"ctx.http is not available: virtual server '{Set.VirtualServer}' has no http profile") : http),
+            new("lb", Constant(BuildLb())),
+            new("persist", Constant(BuildPersist())),
+            new("ssl", () => Conn.Context.Ssl is null ? JsValue.Null : ssl),
+            new("drop", Constant(Fn("drop", 0, _ => Outcome(RuleStatus.Dropped)))),
+            new("reject", Constant(Fn("reject", 0, _ => Outcome(RuleStatus.Rejected)))),
+        ]);
+    }
+
+    private static Func<JsValue> Constant(JsValue v) => () => v;
+
+    private JsValue Outcome(RuleStatus status)
+    {
+        Conn.Status = status;
+        return JsValue.Undefined;
+    }
+
+    private HostObject BuildTcp() => new(this, "tcp",
+    [
+        new("collect", Constant(Fn("tcp.collect", 1, a =>
+        {
+            var n = Num(a, 0, 1);
+            if (!(n >= 1 && n <= MaxCollectBytes))
+            {
+                throw RangeError($"ctx.tcp.collect(bytes): from 1 to {MaxCollectBytes}");
+            }
+            Conn.Context.Tcp.Collect((int)n);
+            return JsValue.Undefined;
+        }))),
+        new("payload", () => Encoding.Latin1.GetString(Conn.Context.Tcp.Payload.Span), v =>
+        {
+            TraceCall("tcp.payload=", [v]);
+            Conn.Context.Tcp.ReplacePayload(Latin1(TypeConverter.ToString(v)));
+        }),
+        new("respond", Constant(Fn("tcp.respond", 1, a =>
+        {
+            Conn.Context.Tcp.Respond(Latin1(Arg(a, 0, "ctx.tcp.respond(data)")));
+            return JsValue.Undefined;
+        }))),
+        new("release", Constant(Fn("tcp.release", 0, _ =>
+        {
+            Conn.Context.Tcp.Release();
+            return JsValue.Undefined;
+        }))),
+        new("close", Constant(Fn("tcp.close", 0, _ => Outcome(RuleStatus.Closed)))),
+    ]);
+
+    /// <summary>Payload strings hold one byte per character (latin1), so binary protocols survive the round trip.</summary>
+    private byte[] Latin1(string s)
+    {
+        foreach (var c in s)
+        {
+            if (c > 0xFF)
+            {
+                throw TypeError("payload strings hold bytes: every character must be \\u0000 to \\u00FF");
+            }
+        }
+        return Encoding.Latin1.GetBytes(s);
+    }
+
+    private HostObject BuildLb() => new(this, "lb",
+    [
+        new("pool", Constant(Fn("lb.pool", 2, a =>
+        {
+            var pool = Arg(a, 0, "ctx.lb.pool(name[, member])");
+            var b = Conn.Context.Balancer;
+            if (!b.PoolExists(pool))
+            {
+                throw TypeError($"pool '{pool}' does not exist");
+            }
+            b.SelectPool(pool, a.Length > 1 && !a[1].IsUndefined() && !a[1].IsNull() ? TypeConverter.ToString(a[1]) : null);
+            return JsValue.Undefined;
+        }))),
+        new("member", Constant(Fn("lb.member", 2, a =>
+        {
+            var address = Arg(a, 0, "ctx.lb.member(address, port)");
+            var port = Num(a, 1, 0);
+            if (!System.Net.IPAddress.TryParse(address, out _) || !(port >= 1 && port <= 65535))
+            {
+                throw TypeError("ctx.lb.member(address, port): an IP address and a port from 1 to 65535");
+            }
+            Conn.Context.Balancer.SelectMember(address, (int)port);
+            return JsValue.Undefined;
+        }))),
+        new("reselect", Constant(Fn("lb.reselect", 0, _ =>
+        {
+            Conn.Context.Balancer.Reselect();
+            return JsValue.Undefined;
+        }))),
+        new("selected", () => Str(Conn.Context.Balancer.Selected)),
+        new("markDown", Constant(Fn("lb.markDown", 0, _ =>
+        {
+            Conn.Context.Balancer.MarkDown();
+            return JsValue.Undefined;
+        }))),
+        new("activeMembers", Constant(Fn("lb.activeMembers", 1, a =>
+        {
+            var pool = Arg(a, 0, "ctx.lb.activeMembers(pool)");
+            var n = Conn.Context.Balancer.ActiveMembers(pool);
+            return n < 0 ? throw TypeError($"pool '{pool}' does not exist") : n;
+        }))),
+    ]);
+
+    private HostObject BuildPersist() => new(this, "persist",
+    [
+        new("source", Constant(Fn("persist.source", 1, a =>
+        {
+            Conn.Context.Persistence.Source(Timeout(a, 0));
+            return JsValue.Undefined;
+        }))),
+        new("cookie", Constant(Fn("persist.cookie", 2, a =>
+        {
+            Conn.Context.Persistence.Cookie(a.Length > 0 && a[0].IsString() ? a[0].AsString() : null, Timeout(a, 1));
+            return JsValue.Undefined;
+        }))),
+        new("universal", Constant(Fn("persist.universal", 2, a =>
+        {
+            var key = Arg(a, 0, "ctx.persist.universal(key, timeoutMs)");
+            if (key.Length > 1024)
+            {
+                throw RangeError("ctx.persist.universal: keys have at most 1024 characters");
+            }
+            Conn.Context.Persistence.Universal(key, Timeout(a, 1));
+            return JsValue.Undefined;
+        }))),
+        new("none", Constant(Fn("persist.none", 0, _ =>
+        {
+            Conn.Context.Persistence.None();
+            return JsValue.Undefined;
+        }))),
+    ]);
+
+    private int Timeout(JsValue[] a, int i)
+    {
+        var t = Num(a, i, 0);
+        if (!(t >= 0 && t <= 7 * 86_400_000))
+        {
+            throw RangeError("persistence timeouts are milliseconds from 0 (the profile's) to 7 days");
+        }
+        return (int)t;
+    }
+}

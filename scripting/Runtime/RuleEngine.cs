@@ -1,0 +1,260 @@
+using System.Text.RegularExpressions;
+using Fulcrum.Scripting.Compilation;
+using Fulcrum.Scripting.Events;
+using Fulcrum.Scripting.Host;
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+using Jint.Runtime.Interop;
+
+namespace Fulcrum.Scripting.Runtime;
+
+/// <summary>
+/// One Jint engine loaded with one rule version: sandboxed, the rule's handlers registered, everything reachable
+/// from the global object frozen, and the <c>ctx</c> host objects built once. It serves one event at a time; the
+/// connection being dispatched is swapped underneath the host objects for each call.
+/// </summary>
+internal sealed partial class RuleEngine : IDisposable
+{
+    private static readonly TimeSpan LoadBudget = TimeSpan.FromSeconds(2);
+
+    private static readonly Regex FrameLocation = new(@"\brule:(\d+):(\d+)", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+    private readonly List<(RuleEvent Event, int Priority, JsValue Fn)> _registered = [];
+    private readonly JsValue[] _ctxArgs;
+    private readonly JsValue _rangeError;
+    private readonly JsValue _jsonParse;
+    private readonly JsValue _jsonStringify;
+    private readonly JsValue _freeze;
+    private readonly HandlerDeadline _deadline = new() { Budget = LoadBudget };
+    private bool _loading;
+    private RuleConnection? _conn;
+    private RuleSet? _set;
+    private RuleEvent _event;
+
+    /// <param name="statics">The JSON of <c>statics</c> made by RULE_INIT, or null for the engine that runs RULE_INIT.</param>
+    public RuleEngine(RuleProgram program, string? statics)
+    {
+        Program = program;
+        var limits = program.Limits;
+        Js = new Engine(o =>
+        {
+            o.Strict = true;
+            o.DisableStringCompilation();
+            o.Interop.Enabled = false;
+            o.Interop.AllowGetType = false;
+            o.Interop.AllowSystemReflection = false;
+            o.Constraints.Constraints.Add(_deadline);
+            o.MaxStatements(limits.Statements);
+            o.LimitMemory((long)limits.MemoryMb << 20);
+            if (limits.Recursion > 0)
+            {
+                // A hard depth limit costs 150-500 ns per call (JINT-NOTES); by default the stack guard and the time limit bound recursion.
+                o.LimitRecursion(limits.Recursion);
+            }
+            o.Constraints.StackOverflowGuard = true;
+            o.Constraints.RegexTimeout = TimeSpan.FromMilliseconds(limits.TimeMs);
+            o.Constraints.MaxArraySize = limits.MaxArrayLength;
+        });
+        var global = Js.Global;
+        _rangeError = global.Get("RangeError");
+        var json = (ObjectInstance)global.Get("JSON");
+        _jsonParse = json.Get("parse");
+        _freeze = global.Get("Object").Get("freeze");
+        foreach (var name in Prelude.RemovedGlobals)
+        {
+            global.RemoveOwnProperty(name);
+        }
+        var budget = new OutputBudget(this, limits.MaxStringChars);
+        var budgetObject = new JsObject(Js);
+        budgetObject.FastSetDataProperty("join", new ClrFunction(Js, "join", budget.Join));
+        budgetObject.FastSetDataProperty("json", new ClrFunction(Js, "json", budget.Json));
+        Js.Call(Js.Evaluate(Prelude.Script), JsValue.Undefined, [limits.MaxStringChars, (double)limits.MaxArrayLength, budgetObject]);
+        _jsonStringify = json.Get("stringify");
+
+        InstallGlobals(statics);
+        _ctxArgs = [BuildCtx()];
+
+        _loading = true;
+        try
+        {
+            Js.Execute(program.Prepared);
+        }
+        finally
+        {
+            _loading = false;
+        }
+        var roots = new List<JsValue> { global };
+        if (program.TopLevelNames is { } names)
+        {
+            roots.Add(Js.Evaluate(names));
+        }
+        if (statics is not null)
+        {
+            DeepFreeze(roots);
+        }
+        _deadline.Budget = TimeSpan.FromMilliseconds(limits.TimeMs);
+        Handlers = new JsValue[RuleEvents.Count][];
+        Priorities = new int[RuleEvents.Count][];
+        for (var i = 0; i < RuleEvents.Count; i++)
+        {
+            var list = _registered.Where(r => (int)r.Event == i).OrderBy(r => r.Priority).ToList();
+            Handlers[i] = [.. list.Select(r => r.Fn)];
+            Priorities[i] = [.. list.Select(r => r.Priority)];
+        }
+    }
+
+    public Engine Js { get; }
+
+    public RuleProgram Program { get; }
+
+    /// <summary>Handlers by event, lowest priority number first (registration order among equals).</summary>
+    public JsValue[][] Handlers { get; }
+
+    public int[][] Priorities { get; }
+
+    public RuleEvent CurrentEvent => _event;
+
+    /// <summary>The connection being dispatched (host objects read it); null in RULE_INIT.</summary>
+    internal RuleConnection Conn => _conn ?? throw TypeError("there is no connection in RULE_INIT");
+
+    internal RuleSet Set => _set ?? throw TypeError("there is no virtual server in RULE_INIT");
+
+    /// <summary>True when the last failed call overran a limit; such an engine is not pooled again.</summary>
+    public bool Tainted { get; private set; }
+
+    /// <summary>Runs one handler for one connection's event; the error, or null.</summary>
+    public RuleError? Invoke(JsValue handler, RuleConnection? conn, RuleEvent e, RuleSet? set)
+    {
+        _conn = conn;
+        _set = set;
+        _event = e;
+        try
+        {
+            Js.Call(handler, JsValue.Undefined, _ctxArgs);
+            return null;
+        }
+        catch (JavaScriptException ex)
+        {
+            var (line, column) = Locate(ex.JavaScriptStackTrace);
+            if (line == 0)
+            {
+                (line, column) = (ex.Location.Start.Line, ex.Location.Start.Column + 1);
+            }
+            return Fail(e, ex.Message, line, column, RuleErrorKind.Exception, limit: false);
+        }
+        catch (Exception ex) when (Classify(ex) is { } kind)
+        {
+            var (line, column) = Locate(Js.Advanced.StackTrace);
+            return Fail(e, Describe(ex, kind), line, column, kind, limit: kind != RuleErrorKind.Exception);
+        }
+        finally
+        {
+            _conn = null;
+            _set = null;
+        }
+    }
+
+    private RuleError Fail(RuleEvent e, string message, int line, int column, RuleErrorKind kind, bool limit)
+    {
+        Tainted |= limit;
+        Js.Advanced.ResetCallStack();
+        return new RuleError(Program.Name, RuleEvents.Name(e), message, line, column, kind);
+    }
+
+    private static RuleErrorKind? Classify(Exception ex) => ex switch
+    {
+        RegexMatchTimeoutException => RuleErrorKind.Regex,
+        TimeoutException => RuleErrorKind.Time,
+        StatementsCountOverflowException => RuleErrorKind.Statements,
+        MemoryLimitExceededException => RuleErrorKind.Memory,
+        RecursionDepthOverflowException => RuleErrorKind.Recursion,
+        OutOfMemoryException => null,
+        _ => RuleErrorKind.Exception,
+    };
+
+    private string Describe(Exception ex, RuleErrorKind kind) => kind switch
+    {
+        RuleErrorKind.Time => $"ran longer than its time limit of {Program.Limits.TimeMs} ms",
+        RuleErrorKind.Statements => $"ran more than its limit of {Program.Limits.Statements} statements",
+        RuleErrorKind.Memory => $"allocated more than its memory limit of {Program.Limits.MemoryMb} MB",
+        RuleErrorKind.Recursion => $"recursed deeper than its limit of {Program.Limits.Recursion} calls",
+        RuleErrorKind.Regex => $"a regular expression ran longer than {Program.Limits.TimeMs} ms (catastrophic backtracking?)",
+        _ => ex.Message,
+    };
+
+    private static (int Line, int Column) Locate(string? stack)
+    {
+        if (stack is not null && FrameLocation.Match(stack) is { Success: true } m)
+        {
+            return (int.Parse(m.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(m.Groups[2].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return (0, 0);
+    }
+
+    /// <summary>Where the rule is now (<c>line:column</c> of the innermost rule frame), for messages naming call sites.</summary>
+    internal string CallSite()
+    {
+        var (line, column) = Locate(Js.Advanced.StackTrace);
+        return line == 0 ? "?" : $"{line}:{column}";
+    }
+
+    private void DeepFreeze(List<JsValue> roots)
+    {
+        var seen = new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<JsValue>(roots);
+        while (stack.Count > 0)
+        {
+            if (stack.Pop() is not ObjectInstance o || o is HostObject or ScopeObject || !seen.Add(o))
+            {
+                continue;
+            }
+            Js.Call(_freeze, JsValue.Undefined, [o]);
+            foreach (var key in o.GetOwnPropertyKeys())
+            {
+                var d = o.GetOwnProperty(key);
+                if (d.Get is { } g)
+                {
+                    stack.Push(g);
+                }
+                if (d.Set is { } s)
+                {
+                    stack.Push(s);
+                }
+                if (!d.IsAccessorDescriptor() && d.Value is ObjectInstance v)
+                {
+                    stack.Push(v);
+                }
+            }
+            if (o.Prototype is { } proto)
+            {
+                stack.Push(proto);
+            }
+        }
+    }
+
+    internal JavaScriptException TypeError(string message) => new(Js.Intrinsics.TypeError, message);
+
+    internal JavaScriptException RangeError(string message) => new(Js.Construct(_rangeError, [message]));
+
+    internal JsValue ParseJson(string json) => Js.Call(_jsonParse, JsValue.Undefined, [json]);
+
+    internal string StringifyJson(JsValue value) => Js.Call(_jsonStringify, JsValue.Undefined, [value]) is JsString s ? s.ToString() : "null";
+
+    internal void TraceCall(string name, JsValue[] args) => _conn?.Trace?.Call(name, args);
+
+    /// <summary>A host function that records itself in the trace, then runs.</summary>
+    internal ClrFunction Fn(string name, int length, Func<JsValue[], JsValue> body) =>
+        new(Js, name[(name.LastIndexOf('.') + 1)..], (_, args) =>
+        {
+            _conn?.Trace?.Call(name, args);
+            return body(args);
+        }, length);
+
+    /// <summary>From now on calls get the rule's time limit (the RULE_INIT engine, which is not frozen, switches here).</summary>
+    public void UseHandlerBudget() => _deadline.Budget = TimeSpan.FromMilliseconds(Program.Limits.TimeMs);
+
+    public void Dispose() => Js.Dispose();
+}
