@@ -4,6 +4,7 @@ using Fulcrum.Appliance.Config.Runtime;
 using Fulcrum.Appliance.Config.Store;
 using Fulcrum.Appliance.Config.Validation;
 using Fulcrum.Appliance.Config;
+using Fulcrum.Appliance.DataPlane;
 using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Management.Endpoints;
 using Fulcrum.Appliance.Management;
@@ -57,6 +58,7 @@ public static class ApplianceHost
         services.AddSingleton<BalancingState>();
         services.AddSingleton<IStatusSource, BalancingStatusSource>();
         services.AddFulcrumAuth(db);
+        services.AddDataPlane();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Fulcrum management API";
@@ -89,6 +91,7 @@ public static class ApplianceHost
         app.MapMemberEndpoints();
         app.MapConfigEndpoints();
         app.MapStatusEndpoints();
+        app.MapDataPlaneEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;
