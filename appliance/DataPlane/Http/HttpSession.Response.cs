@@ -97,7 +97,7 @@ internal sealed partial class HttpSession
         }
         WriteResponseHead(client, keepClient, upgrade: false);
         _responseBytes = client.Buffered;
-        var result = framing == HttpBodyFraming.None
+        var result = framing == HttpBodyFraming.None || (framing == HttpBodyFraming.ContentLength && _res.ContentLength == 0)
             ? await FlushClientAsync(server).ConfigureAwait(false) ? BodyResult.Done : BodyResult.DestinationFailed
             : await CopyBodyAsync(server.Side.Reader, client, framing, _res.ContentLength, _responseChunks, TerminationCause.ServerTimeout).ConfigureAwait(false);
         switch (result)
