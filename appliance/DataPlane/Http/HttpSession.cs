@@ -157,6 +157,13 @@ internal sealed partial class HttpSession : IDisposable
             if (head != ResponseHeadResult.Complete)
             {
                 server.Member.RequestEnded();
+                if (_ctx.Cause == TerminationCause.ClientParseError)
+                {
+                    // The request body's chunked framing was refused mid-stream: the client's fault, answered 400.
+                    DropServer(server, TerminationCause.None);
+                    await AbandonUploadAsync(upload).ConfigureAwait(false);
+                    return await RespondLocalAsync(400, TerminationCause.ClientParseError).ConfigureAwait(false);
+                }
                 var timedOut = _ctx.Cause == TerminationCause.ServerTimeout;
                 var cause = timedOut ? TerminationCause.ServerTimeout : head == ResponseHeadResult.Invalid ? TerminationCause.ServerParseError : TerminationCause.ServerClosed;
                 DropServer(server, cause);
