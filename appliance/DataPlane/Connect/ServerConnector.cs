@@ -122,7 +122,7 @@ public sealed class ServerConnector
                 }
                 var memberCounters = _counters.Member(member);
                 var stream = new MeteredStream(new NetworkStream(socket, ownsSocket: true), readIsIn: false, memberCounters, ctx.PoolCounters);
-                var side = new ProxySide(socket, stream, plan.ServerBufferSize);
+                var side = new ProxySide(socket, stream, plan.ServerBufferSize, zeroByteReads: false);
                 member.ConnectionOpened();
                 memberCounters.Opened();
                 ctx.PoolCounters?.Opened();

@@ -68,7 +68,8 @@ public sealed class OneConnectPool : IDisposable
         connection.IdleSinceTicks = now;
         connection.IdleTimeoutMs = profile.IdleTimeout > 0 ? profile.IdleTimeout * 1000L : tcpIdleMs;
         connection.MaxAgeMs = profile.MaxAge * 1000L;
-        if (connection.ReuseKey is null || Expired(connection, profile, tcpIdleMs, now) || (profile.MaxReuse > 0 && connection.Uses >= profile.MaxReuse) || !IsAlive(connection))
+        // No liveness poll here: the response just ended cleanly; TryTake polls before handing it out again.
+        if (connection.ReuseKey is null || Expired(connection, profile, tcpIdleMs, now) || (profile.MaxReuse > 0 && connection.Uses >= profile.MaxReuse))
         {
             connection.Close();
             return;
@@ -91,7 +92,8 @@ public sealed class OneConnectPool : IDisposable
         }
         try
         {
-            return !connection.Side.Socket.Poll(0, SelectMode.SelectRead) && !connection.Side.Socket.Poll(0, SelectMode.SelectError);
+            // One poll: a FIN, a reset or stray bytes all make the socket readable.
+            return !connection.Side.Socket.Poll(0, SelectMode.SelectRead);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {

@@ -48,7 +48,7 @@ public sealed class ConnectionHandler
         {
             socket.NoDelay = plan.Tcp.NoDelay;
             var stream = new MeteredStream(new NetworkStream(socket, ownsSocket: true), readIsIn: true, counters);
-            var client = new ProxySide(socket, stream, ClientReadBufferSize);
+            var client = new ProxySide(socket, stream, ClientReadBufferSize, zeroByteReads: true);
             ctx = new ProxyContext(plan, client, (IPEndPoint)socket.RemoteEndPoint!, (IPEndPoint)socket.LocalEndPoint!);
             _sweeper.Register(ctx);
             if (!plan.AcceptProxyFrom.IsEmpty && plan.AcceptProxyFrom.Contains(ctx.ClientEndPoint.Address) && !await ReadProxyHeaderAsync(ctx).ConfigureAwait(false))

@@ -15,16 +15,22 @@ public sealed class ProxySide : IDisposable
     public const int OutputBufferSize = 16 * 1024;
 
     private readonly int _readBufferSize;
+    private readonly bool _zeroByteReads;
     private PipeReader? _reader;
     private byte[]? _out;
     private int _outCount;
     private int _disposed;
 
-    public ProxySide(Socket socket, Stream stream, int readBufferSize)
+    /// <param name="zeroByteReads">
+    /// Wait for data before taking a buffer: an idle connection then holds none, at the cost of one more syscall per
+    /// read. Worth it on the client side (thousands of idle keep-alive clients); not on the server side.
+    /// </param>
+    public ProxySide(Socket socket, Stream stream, int readBufferSize, bool zeroByteReads)
     {
         Socket = socket;
         Stream = stream;
         _readBufferSize = readBufferSize;
+        _zeroByteReads = zeroByteReads;
     }
 
     public Socket Socket { get; }
@@ -34,12 +40,8 @@ public sealed class ProxySide : IDisposable
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    /// <summary>
-    /// Zero-byte reads: an idle connection holds no read buffer while it waits (10,000 idle keep-alive clients cost
-    /// sockets, not buffers).
-    /// </summary>
     public PipeReader Reader => _reader ??= PipeReader.Create(Stream, new StreamPipeReaderOptions(
-        bufferSize: _readBufferSize, minimumReadSize: Math.Min(4096, _readBufferSize), leaveOpen: true, useZeroByteReads: true));
+        bufferSize: _readBufferSize, minimumReadSize: Math.Min(4096, _readBufferSize), leaveOpen: true, useZeroByteReads: _zeroByteReads));
 
     /// <summary>Puts a layer (TLS) over the current stream; only before the first read or write.</summary>
     public void Wrap(Stream layered)
