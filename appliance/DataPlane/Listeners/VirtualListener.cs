@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Fulcrum.Appliance.DataPlane.Pipeline;
+using Fulcrum.Appliance.DataPlane.Snat;
 using Microsoft.Extensions.Logging;
 
 namespace Fulcrum.Appliance.DataPlane.Listeners;
@@ -45,6 +46,14 @@ public sealed class VirtualListener
     /// <summary>Binds and starts accepting; a bind error leaves the listener in <see cref="ListenerState.Error"/> with the OS message.</summary>
     public bool Start()
     {
+        if (Plan.Translation == SourceTranslation.Transparent && TransparentProbe.Check() is { } refusal)
+        {
+            // Refuse the virtual as a whole: every connection would fail, and the operator should see why at once.
+            State = ListenerState.Error;
+            Error = refusal;
+            DataPlaneLog.TransparentRefused(_logger, Name, refusal);
+            return false;
+        }
         var socket = new Socket(EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {

@@ -48,7 +48,7 @@ public static class SourceBinding
         catch (SocketException ex)
         {
             throw new TransparentModeException(
-                $"transparent mode (sourceAddressTranslation 'none') needs CAP_NET_ADMIN to set IP_TRANSPARENT: {ex.Message}; run fulcrum with that capability or use automap/snat");
+                $"transparent mode (sourceAddressTranslation 'none') needs CAP_NET_ADMIN (or CAP_NET_RAW) to set IP_TRANSPARENT: {ex.Message}; give fulcrum that capability or use automap/snat");
         }
         socket.Bind(new IPEndPoint(clientAddress, 0));
     }
