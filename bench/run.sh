@@ -82,7 +82,7 @@ ticks() {
 run() { # scenario name url conns [wrk args...]
   local scenario=$1 name=$2 url=$3 conns=$4; shift 4
   local port=${url##*:}; port=${port%%/*}
-  taskset -c 0 wrk -t1 -c"$conns" -d2s "$@" "$url" >/dev/null 2>&1   # warm-up (JIT, pools), not counted
+  taskset -c 0 wrk -t1 -c"$conns" -d5s "$@" "$url" >/dev/null 2>&1   # warm-up (JIT tiers, pools), not counted
   local t0; t0=$(ticks "$port")
   local out; out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${SECS}s" --latency "$@" "$url" 2>&1)
   local t1; t1=$(ticks "$port")

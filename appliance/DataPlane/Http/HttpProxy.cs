@@ -8,8 +8,9 @@ namespace Fulcrum.Appliance.DataPlane.Http;
 /// <summary>The L7 HTTP/1.1 full proxy (a virtual with an http profile): one <see cref="HttpSession"/> per client connection.</summary>
 public sealed class HttpProxy
 {
-    public HttpProxy(ServerConnector connector, OneConnectPool oneConnect, IProxyEventSink events, AccessLogWriter accessLog)
+    public HttpProxy(ServerConnector connector, OneConnectPool oneConnect, IProxyEventSink events, AccessLogWriter accessLog, Balancing.BalancingState balancing)
     {
+        Balancing = balancing;
         Connector = connector;
         OneConnect = oneConnect;
         Events = events;
@@ -23,6 +24,8 @@ public sealed class HttpProxy
     internal IProxyEventSink Events { get; }
 
     internal AccessLogWriter AccessLog { get; }
+
+    internal Balancing.BalancingState Balancing { get; }
 
     public async Task RunAsync(ProxyContext ctx)
     {

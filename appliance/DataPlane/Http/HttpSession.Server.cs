@@ -27,7 +27,7 @@ internal sealed partial class HttpSession
                 bound.Close();
             }
         }
-        else if (!fresh && _ctx.Pool is { } pool)
+        else if (!fresh && CurrentPool() is { } pool)
         {
             // Load balancing per request; then an idle connection to that member, if one matches.
             var member = pool.Pick(new Balancing.PickContext(_ctx.ClientEndPoint.Address));
@@ -38,6 +38,25 @@ internal sealed partial class HttpSession
             return await ConnectAsync(member).ConfigureAwait(false);
         }
         return await ConnectAsync(null).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The pool's live state for this request. The virtual's settings stay as they were when the client connected, but
+    /// members and their health are live: per-request balancing follows a pool edit or a member going down at once.
+    /// One reference comparison per request; a lookup only after a change.
+    /// </summary>
+    private Balancing.PoolState? CurrentPool()
+    {
+        var pools = _proxy.Balancing.Pools;
+        if (!ReferenceEquals(pools, _pools))
+        {
+            _pools = pools;
+            if (_plan.Runtime.Pool is { } config)
+            {
+                _ctx.Pool = pools.GetValueOrDefault(config.Name);
+            }
+        }
+        return _ctx.Pool;
     }
 
     private async ValueTask<ServerConnection?> ConnectAsync(Balancing.MemberState? preselected)

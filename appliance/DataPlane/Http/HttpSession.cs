@@ -30,6 +30,7 @@ internal sealed partial class HttpSession : IDisposable
     private readonly byte[]? _xffLine;
     private readonly IPAddress? _reuseKey;
     private ServerConnection? _bound;
+    private System.Collections.Frozen.FrozenDictionary<string, Balancing.PoolState>? _pools;
     private int _requests;
 
     // Per-request facts for the access log and counters.
@@ -157,6 +158,15 @@ internal sealed partial class HttpSession : IDisposable
             if (head != ResponseHeadResult.Complete)
             {
                 server.Member.RequestEnded();
+                if (_ctx.Cause == TerminationCause.ClientClosed)
+                {
+                    // The client went away mid-body; the member did nothing wrong and nobody is left to answer.
+                    DropServer(server, TerminationCause.None);
+                    await AbandonUploadAsync(upload).ConfigureAwait(false);
+                    _requestCause = TerminationCause.ClientClosed;
+                    WriteAccessLog();
+                    return false;
+                }
                 if (_ctx.Cause == TerminationCause.ClientParseError)
                 {
                     // The request body's chunked framing was refused mid-stream: the client's fault, answered 400.

@@ -74,8 +74,15 @@ public sealed class ProxyContext : ITimed
 
     public void Expire()
     {
-        Fail((TerminationCause)_timeoutCause);
+        var cause = (TerminationCause)_timeoutCause;
+        Fail(cause);
         Volatile.Write(ref _deadline, 0);
+        if (cause == TerminationCause.ServerTimeout && Server is { } server)
+        {
+            // Only the member is late: abort its side and let the protocol answer the client (504 at L7).
+            server.Abort();
+            return;
+        }
         Client.Abort();
         Server?.Abort();
     }

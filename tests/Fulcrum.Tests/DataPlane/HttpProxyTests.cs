@@ -232,6 +232,17 @@ public sealed class HttpProxyTests : IClassFixture<ApplianceFixture>, IAsyncLife
     }
 
     [Fact]
+    public async Task SlowMember_ServerTimeout_Answered504()
+    {
+        await _f.Admin.ProfileAsync("tcp", """{"name":"tcp-idle1s","idleTimeout":1}""");
+        var port = await _f.Admin.VirtualAsync("srvto", await FirstPoolOf(), "\"tcp-idle1s\",\"http\"");
+        var (text, closed) = await RawClient.ExchangeAsync(port, "GET /slow/3000 HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 504 ", text);
+        Assert.True(closed);
+        Assert.Equal(1, await _f.Admin.VirtualErrorsAsync("srvto", "server-timeout", 1));
+    }
+
+    [Fact]
     public async Task MaxRequests_ClosesTheClientConnectionAfterN()
     {
         await _f.Admin.ProfileAsync("http", """{"name":"http-max2","maxRequests":2}""");

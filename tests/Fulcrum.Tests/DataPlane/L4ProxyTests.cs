@@ -91,13 +91,20 @@ public sealed class L4ProxyTests : IClassFixture<ApplianceFixture>
     {
         await _f.Admin.PoolAsync("l4-none", [FreePort.Next()]);
         var port = await _f.Admin.VirtualAsync("l4-none", "l4-none", "\"tcp\"");
-        using var c = await RawClient.ConnectAsync(port);
-        await c.SendAsync("x"u8.ToArray());
-        var (text, closed) = await RawClient.ReadToCloseAsync(c, TimeSpan.FromSeconds(5));
+        // The reset may be seen at connect, send or read, depending on timing; nothing is ever answered.
+        var text = "";
+        try
+        {
+            using var c = await RawClient.ConnectAsync(port);
+            await c.SendAsync("x"u8.ToArray());
+            (text, var closed) = await RawClient.ReadToCloseAsync(c, TimeSpan.FromSeconds(5));
+            Assert.True(closed);
+        }
+        catch (SocketException)
+        {
+        }
         Assert.Equal("", text);
-        Assert.True(closed);
-        var v = await _f.Admin.VirtualStatusAsync("l4-none");
-        Assert.Equal(1, DataPlaneApi.ErrorCount(v, "connect-refused"));
+        Assert.Equal(1, await _f.Admin.VirtualErrorsAsync("l4-none", "connect-refused", 1));
     }
 
     [Fact]
@@ -114,8 +121,7 @@ public sealed class L4ProxyTests : IClassFixture<ApplianceFixture>
         Assert.Equal("a", text);
         Assert.True(closed);
         Assert.InRange((DateTime.UtcNow - started).TotalSeconds, 0.8, 3);
-        var v = await _f.Admin.VirtualStatusAsync("l4-idle");
-        Assert.Equal(1, DataPlaneApi.ErrorCount(v, "client-timeout"));
+        Assert.Equal(1, await _f.Admin.VirtualErrorsAsync("l4-idle", "client-timeout", 1));
     }
 
     [Theory]

@@ -28,6 +28,7 @@ public sealed class StatsTests : IClassFixture<ApplianceFixture>
             }
         }
         await RawClient.ExchangeAsync(port, "GET / HTTP/1.1\r\n\r\n"); // missing Host: a parse error
+        await _f.Admin.VirtualErrorsAsync("st-vs", "client-parse-error", 1);
         var v = await _f.Admin.VirtualStatusAsync("st-vs");
         Assert.Equal(6, v.GetProperty("requests").GetInt64());
         Assert.True(v.GetProperty("bytesIn").GetInt64() > 0);

@@ -51,8 +51,7 @@ public sealed class TimeoutAndScaleTests : IClassFixture<ApplianceFixture>
         closedAfter = DateTime.UtcNow - started;
         Assert.InRange(closedAfter.TotalSeconds, 1.5, 4.5);
         Assert.Equal(0, be.Requests);
-        var v = await _f.Admin.VirtualStatusAsync("slowloris");
-        Assert.Equal(1, DataPlaneApi.ErrorCount(v, "client-timeout"));
+        Assert.Equal(1, await _f.Admin.VirtualErrorsAsync("slowloris", "client-timeout", 1));
     }
 
     [Fact]

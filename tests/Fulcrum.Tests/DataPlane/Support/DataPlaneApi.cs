@@ -41,6 +41,21 @@ public static class DataPlaneApi
         return r;
     }
 
+    /// <summary>Waits (up to 5 s) until a virtual's error counter reaches <paramref name="expected"/>: a connection's cause is counted as its handler ends, just after the client sees the close.</summary>
+    public static async Task<long> VirtualErrorsAsync(this ApiClient api, string name, string cause, long expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var n = ErrorCount(await api.VirtualStatusAsync(name), cause);
+            if (n >= expected || DateTime.UtcNow > deadline)
+            {
+                return n;
+            }
+            await Task.Delay(50);
+        }
+    }
+
     public static long ErrorCount(JsonElement status, string cause) =>
         status.GetProperty("errors").TryGetProperty(cause, out var v) ? v.GetInt64() : 0;
 
