@@ -11,7 +11,7 @@ SECS=${1:-8}; CONNS=${2:-64}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/fulcrum-bench.XXXX)
 BE=9101; NGX=9102; HAP=9103; FUL=9104; HAP4=9105; FUL4=9106; MGMT=9180
-cleanup() { for p in $(cat "$W"/pids 2>/dev/null); do kill "$p" 2>/dev/null; done; rm -f /dev/shm/fulcrum-bench-*; }
+cleanup() { for p in $(cat "$W"/pids 2>/dev/null); do kill "$p" 2>/dev/null; done; sleep 1; rm -rf /dev/shm/fulcrum-bench-* "$W"; }
 trap cleanup EXIT
 
 head -c 1048576 /dev/urandom >/dev/shm/fulcrum-bench-1m

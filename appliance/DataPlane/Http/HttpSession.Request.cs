@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.IO.Pipelines;
 using System.Buffers;
 using Fulcrum.Appliance.DataPlane.Connect;
@@ -15,6 +16,7 @@ internal sealed partial class HttpSession
     /// may idle for the keep-alive timeout, then must complete within the header timeout of their first byte
     /// (slowloris is cut at the header timeout whatever the byte rate). Returns false when the connection is done.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadRequestHeadAsync()
     {
         var http = _plan.Http!;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using Fulcrum.Appliance.DataPlane.Connect;
@@ -10,6 +11,7 @@ namespace Fulcrum.Appliance.DataPlane.Http;
 /// <summary>The response side: reading heads (1xx included), rewriting them for the client, streaming bodies, tunnels.</summary>
 internal sealed partial class HttpSession
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ResponseHeadResult> ReadResponseHeadAsync(ServerConnection server, bool first)
     {
         var reader = server.Side.Reader;
@@ -56,6 +58,7 @@ internal sealed partial class HttpSession
     /// carries on. A member that breaks mid-response makes the proxy abort the client, so the client sees a visibly
     /// incomplete response, never a truncated one that looks whole.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> RelayResponseAsync(ServerConnection server, Task<BodyResult>? upload)
     {
         var client = _ctx.Client;
@@ -140,6 +143,7 @@ internal sealed partial class HttpSession
         return keepClient && uploadDone;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FlushClientAsync(ServerConnection server)
     {
         try

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
@@ -81,6 +82,7 @@ internal sealed partial class HttpSession : IDisposable
     }
 
     /// <summary>One request and its response. Returns whether the client connection carries on.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ExchangeAsync()
     {
         _requestStart = Stopwatch.GetTimestamp();

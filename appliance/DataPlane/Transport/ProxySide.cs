@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
@@ -78,6 +79,7 @@ public sealed class ProxySide : IDisposable
     }
 
     /// <summary>Writes a body piece: copied behind the buffered head when it fits, else the buffer is sent and the piece goes straight out.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlySequence<byte> data)
     {
         if (data.IsEmpty)
@@ -99,6 +101,7 @@ public sealed class ProxySide : IDisposable
     }
 
     /// <summary>Sends what is buffered and gives the buffer back to the pool (idle connections hold none).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FlushAsync()
     {
         var buffer = _out;
