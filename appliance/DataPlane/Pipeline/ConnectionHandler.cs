@@ -49,7 +49,10 @@ public sealed class ConnectionHandler
             socket.NoDelay = plan.Tcp.NoDelay;
             var stream = new MeteredStream(new NetworkStream(socket, ownsSocket: true), readIsIn: true, counters);
             var client = new ProxySide(socket, stream, ClientReadBufferSize, zeroByteReads: true);
-            ctx = new ProxyContext(plan, client, (IPEndPoint)socket.RemoteEndPoint!, (IPEndPoint)socket.LocalEndPoint!);
+            // The listener's own address is the local end unless it is a wildcard: saves a getsockname per connection.
+            var destination = plan.Runtime.Destination;
+            var local = destination.Address.Equals(IPAddress.Any) || destination.Address.Equals(IPAddress.IPv6Any) ? (IPEndPoint)socket.LocalEndPoint! : destination;
+            ctx = new ProxyContext(plan, client, (IPEndPoint)socket.RemoteEndPoint!, local);
             _sweeper.Register(ctx);
             if (!plan.AcceptProxyFrom.IsEmpty && plan.AcceptProxyFrom.Contains(ctx.ClientEndPoint.Address) && !await ReadProxyHeaderAsync(ctx).ConfigureAwait(false))
             {
