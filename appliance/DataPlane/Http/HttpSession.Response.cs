@@ -91,6 +91,13 @@ internal sealed partial class HttpSession
             return await TunnelAsync(server).ConfigureAwait(false);
         }
 
+        if (_res.Framing == HttpBodyFraming.Tunnel)
+        {
+            // A 2xx to CONNECT: from here on the connection is the member's opaque tunnel, both ways.
+            WriteResponseHead(client, keepClient: true, upgrade: false);
+            return await TunnelAsync(server).ConfigureAwait(false);
+        }
+
         var framing = _res.Framing;
         var keepClient = _req.KeepAlive && framing != HttpBodyFraming.UntilClose && framing != HttpBodyFraming.Tunnel
             && http.KeepAliveTimeout > 0 && (http.MaxRequests == 0 || _requests < http.MaxRequests);

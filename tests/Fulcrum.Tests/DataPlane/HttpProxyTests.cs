@@ -164,6 +164,30 @@ public sealed class HttpProxyTests : IClassFixture<ApplianceFixture>, IAsyncLife
     }
 
     [Fact]
+    public async Task Connect_2xxFromTheMember_BecomesATwoWayTunnel()
+    {
+        await using var raw = new RawBackend(async s =>
+        {
+            var buffer = new byte[4096];
+            await s.ReceiveAsync(buffer);
+            await s.SendAsync("HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray());
+            int n;
+            while ((n = await s.ReceiveAsync(buffer)) > 0)
+            {
+                await s.SendAsync(buffer.AsMemory(0, n));
+            }
+        });
+        await _f.Admin.PoolAsync("connect", [raw.Port]);
+        var port = await _f.Admin.VirtualAsync("connect", "connect");
+        using var s = await RawClient.ConnectAsync(port);
+        await s.SendAsync("CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n"u8.ToArray());
+        var head = await RawClient.ReadUntilAsync(s, "\r\n\r\n", 1, TimeSpan.FromSeconds(5));
+        Assert.StartsWith("HTTP/1.1 200", head);
+        await s.SendAsync("tunnelled bytes"u8.ToArray());
+        Assert.Equal("tunnelled bytes", await RawClient.ReadUntilAsync(s, "bytes", 1, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task HopByHopHeaders_RemovedAndForwardingHeadersInserted()
     {
         await _f.Admin.ProfileAsync("http", """{"name":"http-fwd","insertXForwardedFor":true,"insertXForwardedProto":true,"insertVia":true,"serverHeaderAction":"replace","serverHeaderValue":"fulcrum"}""");
