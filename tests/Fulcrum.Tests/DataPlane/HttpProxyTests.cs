@@ -188,6 +188,50 @@ public sealed class HttpProxyTests : IClassFixture<ApplianceFixture>, IAsyncLife
     }
 
     [Fact]
+    public async Task KeepAliveTimeout_ClosesAnIdleClientBetweenRequests()
+    {
+        await _f.Admin.ProfileAsync("http", """{"name":"http-ka1","keepAliveTimeout":1}""");
+        var port = await _f.Admin.VirtualAsync("ka1", await FirstPoolOf(), "\"tcp\",\"http-ka1\"");
+        using var s = await RawClient.ConnectAsync(port);
+        await s.SendAsync("GET / HTTP/1.1\r\nHost: a\r\n\r\n"u8.ToArray());
+        var started = DateTime.UtcNow;
+        var (text, closed) = await RawClient.ReadToCloseAsync(s, TimeSpan.FromSeconds(5));
+        Assert.StartsWith("HTTP/1.1 200", text);
+        Assert.True(closed);
+        Assert.InRange((DateTime.UtcNow - started).TotalSeconds, 0.8, 3);
+    }
+
+    [Fact]
+    public async Task ProxyProtocolV2_AtL7_PrecedesTheFirstRequestOnEachServerConnection()
+    {
+        var received = new TaskCompletionSource<byte[]>();
+        await using var raw = new RawBackend(async s =>
+        {
+            var all = new List<byte>();
+            var buffer = new byte[4096];
+            while (!Encoding.Latin1.GetString(all.ToArray()).Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var n = await s.ReceiveAsync(buffer);
+                if (n == 0)
+                {
+                    break;
+                }
+                all.AddRange(buffer.AsSpan(0, n));
+            }
+            received.TrySetResult(all.ToArray());
+            await s.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"u8.ToArray());
+        });
+        await _f.Admin.PoolAsync("pp7", [raw.Port]);
+        await _f.Admin.ProfileAsync("tcp", """{"name":"tcp-pp7","proxyProtocol":"v2"}""");
+        var port = await _f.Admin.VirtualAsync("pp7", "pp7", "\"tcp-pp7\",\"http\"");
+        var (text, _) = await RawClient.ExchangeAsync(port, "GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        Assert.EndsWith("ok", text);
+        var got = await received.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(new byte[] { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, 0x11, 0, 12 }, got[..16]);
+        Assert.StartsWith("GET /x HTTP/1.1\r\n", Encoding.Latin1.GetString(got, 28, got.Length - 28));
+    }
+
+    [Fact]
     public async Task HopByHopHeaders_RemovedAndForwardingHeadersInserted()
     {
         await _f.Admin.ProfileAsync("http", """{"name":"http-fwd","insertXForwardedFor":true,"insertXForwardedProto":true,"insertVia":true,"serverHeaderAction":"replace","serverHeaderValue":"fulcrum"}""");
