@@ -169,6 +169,10 @@ internal sealed partial class HttpSession
     private async Task<BodyResult> UploadAsync(ServerConnection server)
     {
         var result = await CopyBodyAsync(_client, server.Side, _req.Framing, _req.ContentLength, _requestChunks, TerminationCause.ClientTimeout).ConfigureAwait(false);
+        if (_abandoning)
+        {
+            return result; // stopped on purpose: not the client's fault
+        }
         switch (result)
         {
             case BodyResult.SourceFailed:
@@ -184,26 +188,6 @@ internal sealed partial class HttpSession
                 break;
         }
         return result;
-    }
-
-    /// <summary>After a failed exchange the client's body can no longer be framed: stop it and close the client.</summary>
-    private async ValueTask AbandonUploadAsync(Task<BodyResult>? upload)
-    {
-        if (upload is null)
-        {
-            return;
-        }
-        if (!upload.IsCompleted)
-        {
-            _client.CancelPendingRead();
-        }
-        try
-        {
-            await upload.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsIo(ex))
-        {
-        }
     }
 
     /// <summary>Answers the client from the proxy and closes (refusals, no member, gateway errors).</summary>
@@ -222,16 +206,29 @@ internal sealed partial class HttpSession
             _ctx.Client.Append(LocalResponses.Get(status));
             _responseBytes = LocalResponses.Get(status).Length;
             await _ctx.Client.FlushAsync().ConfigureAwait(false);
-            // Close gently: FIN after the response, then read and drop what the client still sends for a moment.
-            // Closing with unread bytes would make the kernel send a reset that can destroy the response in flight.
+        }
+        catch (Exception ex) when (IsIo(ex))
+        {
+        }
+        await CloseGentlyAsync().ConfigureAwait(false);
+        WriteAccessLog();
+        return false;
+    }
+
+    /// <summary>
+    /// FIN after the last response, then read and drop what the client still sends for a moment: closing with unread
+    /// bytes makes the kernel send a reset, which can destroy the response still in flight to the client.
+    /// </summary>
+    private async ValueTask CloseGentlyAsync()
+    {
+        try
+        {
             _ctx.Client.ShutdownSend();
             await DrainClientAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (IsIo(ex))
         {
         }
-        WriteAccessLog();
-        return false;
     }
 
     private async ValueTask DrainClientAsync()
@@ -245,9 +242,9 @@ internal sealed partial class HttpSession
             var read = await _client.ReadAsync().ConfigureAwait(false);
             drained += read.Buffer.Length;
             _client.AdvanceTo(read.Buffer.End);
-            if (read.IsCompleted || read.IsCanceled)
+            if (read.IsCompleted)
             {
-                break;
+                break; // a cancelled read (left over from stopping an upload) just reads again
             }
         }
         _ctx.ClearDeadline();

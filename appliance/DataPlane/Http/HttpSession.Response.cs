@@ -59,7 +59,7 @@ internal sealed partial class HttpSession
     /// incomplete response, never a truncated one that looks whole.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> RelayResponseAsync(ServerConnection server, Task<BodyResult>? upload)
+    private async ValueTask<bool> RelayResponseAsync(ServerConnection server)
     {
         var client = _ctx.Client;
         var http = _plan.Http!;
@@ -77,15 +77,15 @@ internal sealed partial class HttpSession
             var next = await ReadResponseHeadAsync(server, first: false).ConfigureAwait(false);
             if (next != ResponseHeadResult.Complete)
             {
-                return await FailMidResponseAsync(server, upload, next == ResponseHeadResult.Invalid ? TerminationCause.ServerParseError : TerminationCause.ServerClosed, headSent: false).ConfigureAwait(false);
+                return await FailMidResponseAsync(server, next == ResponseHeadResult.Invalid ? TerminationCause.ServerParseError : TerminationCause.ServerClosed, headSent: false).ConfigureAwait(false);
             }
         }
 
         if (_res.StatusCode == 101)
         {
-            if ((_req.ConnectionOptions & HttpConnectionOptions.Upgrade) == 0 || !_req.HasUpgrade || upload is not null)
+            if ((_req.ConnectionOptions & HttpConnectionOptions.Upgrade) == 0 || !_req.HasUpgrade || _upload is not null)
             {
-                return await FailMidResponseAsync(server, upload, TerminationCause.ServerParseError, headSent: false).ConfigureAwait(false);
+                return await FailMidResponseAsync(server, TerminationCause.ServerParseError, headSent: false).ConfigureAwait(false);
             }
             WriteResponseHead(client, keepClient: false, upgrade: true);
             return await TunnelAsync(server).ConfigureAwait(false);
@@ -114,12 +114,11 @@ internal sealed partial class HttpSession
         {
             case BodyResult.SourceFailed:
             case BodyResult.Invalid:
-                return await FailMidResponseAsync(server, upload, result == BodyResult.Invalid ? TerminationCause.ServerParseError : TerminationCause.ServerClosed, headSent: true).ConfigureAwait(false);
+                return await FailMidResponseAsync(server, result == BodyResult.Invalid ? TerminationCause.ServerParseError : TerminationCause.ServerClosed, headSent: true).ConfigureAwait(false);
             case BodyResult.DestinationFailed:
                 _ctx.Fail(TerminationCause.ClientClosed);
                 _requestCause = TerminationCause.ClientClosed;
-                DropServer(server, TerminationCause.None);
-                await AbandonUploadAsync(upload).ConfigureAwait(false);
+                await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
                 return false;
         }
         if (_proxy.Events.IsActive(_ctx))
@@ -130,17 +129,18 @@ internal sealed partial class HttpSession
         // The response is complete. If the request body is still coming (the member answered early), the two sides
         // are out of step: neither connection can carry another message.
         var uploadDone = true;
-        if (upload is not null)
+        if (_upload is { } upload)
         {
             if (upload.IsCompleted)
             {
                 uploadDone = await upload.ConfigureAwait(false) == BodyResult.Done;
+                _upload = null;
             }
             else
             {
                 uploadDone = false;
-                DropServer(server, TerminationCause.None);
-                await AbandonUploadAsync(upload).ConfigureAwait(false);
+                await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
+                await CloseGentlyAsync().ConfigureAwait(false);
                 return false;
             }
         }
@@ -162,19 +162,18 @@ internal sealed partial class HttpSession
         {
             _ctx.Fail(TerminationCause.ClientClosed);
             _requestCause = TerminationCause.ClientClosed;
-            DropServer(server, TerminationCause.None);
+            await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
             return false;
         }
     }
 
-    private async ValueTask<bool> FailMidResponseAsync(ServerConnection server, Task<BodyResult>? upload, TerminationCause cause, bool headSent)
+    private async ValueTask<bool> FailMidResponseAsync(ServerConnection server, TerminationCause cause, bool headSent)
     {
         if (_ctx.Cause == TerminationCause.ServerTimeout)
         {
             cause = TerminationCause.ServerTimeout;
         }
-        DropServer(server, cause);
-        await AbandonUploadAsync(upload).ConfigureAwait(false);
+        await DropServerAsync(server, cause).ConfigureAwait(false);
         if (!headSent)
         {
             return await RespondLocalAsync(cause == TerminationCause.ServerTimeout ? 504 : 502, cause).ConfigureAwait(false);
@@ -244,7 +243,7 @@ internal sealed partial class HttpSession
         var up = TunnelOneWayAsync(_client, server.Side, isRequest: true);
         var down = TunnelOneWayAsync(server.Side.Reader, _ctx.Client, isRequest: false);
         await Task.WhenAll(up, down).ConfigureAwait(false);
-        DropServer(server, TerminationCause.None);
+        await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
         return false;
     }
 

@@ -91,6 +91,33 @@ internal sealed partial class HttpSession
         }
     }
 
+    /// <summary>
+    /// Closes a server connection that must not be reused. A request body still streaming to it is stopped first and
+    /// awaited, so no task is left writing from a buffer that goes back to the pool.
+    /// </summary>
+    private async ValueTask DropServerAsync(ServerConnection server, TerminationCause cause)
+    {
+        if (_upload is { } upload)
+        {
+            _upload = null;
+            _abandoning = true;
+            server.Side.Abort();
+            if (!upload.IsCompleted)
+            {
+                _client.CancelPendingRead();
+            }
+            try
+            {
+                await upload.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsIo(ex))
+            {
+            }
+            _abandoning = false;
+        }
+        DropServer(server, cause);
+    }
+
     /// <summary>Closes a server connection that must not be reused; counts the cause against the member.</summary>
     private void DropServer(ServerConnection server, TerminationCause cause)
     {

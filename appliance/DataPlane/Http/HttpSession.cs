@@ -31,6 +31,8 @@ internal sealed partial class HttpSession : IDisposable
     private readonly byte[]? _xffLine;
     private readonly IPAddress? _reuseKey;
     private ServerConnection? _bound;
+    private Task<BodyResult>? _upload;
+    private bool _abandoning;
     private System.Collections.Frozen.FrozenDictionary<string, Balancing.PoolState>? _pools;
     private int _requests;
 
@@ -105,7 +107,7 @@ internal sealed partial class HttpSession : IDisposable
         var hasBody = _req.Framing == HttpBodyFraming.Chunked || (_req.Framing == HttpBodyFraming.ContentLength && _req.ContentLength > 0);
         var idempotent = _req.Method is HttpMethodKind.Get or HttpMethodKind.Head or HttpMethodKind.Options or HttpMethodKind.Put or HttpMethodKind.Delete or HttpMethodKind.Trace;
         ServerConnection? server = null;
-        Task<BodyResult>? upload = null;
+        _upload = null;
         for (var attempt = 0; ; attempt++)
         {
             server = await AcquireServerAsync(fresh: attempt > 0).ConfigureAwait(false);
@@ -131,7 +133,7 @@ internal sealed partial class HttpSession : IDisposable
                 if (hasBody && !TryAppendBufferedBody(server.Side))
                 {
                     await server.Side.FlushAsync().ConfigureAwait(false);
-                    upload = UploadAsync(server);
+                    _upload = UploadAsync(server);
                 }
                 else
                 {
@@ -141,7 +143,7 @@ internal sealed partial class HttpSession : IDisposable
             catch (Exception ex) when (IsIo(ex))
             {
                 server.Member.RequestEnded();
-                DropServer(server, TerminationCause.ServerClosed);
+                await DropServerAsync(server, TerminationCause.ServerClosed).ConfigureAwait(false);
                 if (retryable)
                 {
                     continue;
@@ -154,7 +156,7 @@ internal sealed partial class HttpSession : IDisposable
             if (head == ResponseHeadResult.ClosedBeforeResponse && retryable && _ctx.Cause == TerminationCause.None)
             {
                 server.Member.RequestEnded();
-                DropServer(server, TerminationCause.None);
+                await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
                 continue;
             }
             if (head != ResponseHeadResult.Complete)
@@ -163,8 +165,7 @@ internal sealed partial class HttpSession : IDisposable
                 if (_ctx.Cause == TerminationCause.ClientClosed)
                 {
                     // The client went away mid-body; the member did nothing wrong and nobody is left to answer.
-                    DropServer(server, TerminationCause.None);
-                    await AbandonUploadAsync(upload).ConfigureAwait(false);
+                    await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
                     _requestCause = TerminationCause.ClientClosed;
                     WriteAccessLog();
                     return false;
@@ -172,14 +173,12 @@ internal sealed partial class HttpSession : IDisposable
                 if (_ctx.Cause == TerminationCause.ClientParseError)
                 {
                     // The request body's chunked framing was refused mid-stream: the client's fault, answered 400.
-                    DropServer(server, TerminationCause.None);
-                    await AbandonUploadAsync(upload).ConfigureAwait(false);
+                    await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
                     return await RespondLocalAsync(400, TerminationCause.ClientParseError).ConfigureAwait(false);
                 }
                 var timedOut = _ctx.Cause == TerminationCause.ServerTimeout;
                 var cause = timedOut ? TerminationCause.ServerTimeout : head == ResponseHeadResult.Invalid ? TerminationCause.ServerParseError : TerminationCause.ServerClosed;
-                DropServer(server, cause);
-                await AbandonUploadAsync(upload).ConfigureAwait(false);
+                await DropServerAsync(server, cause).ConfigureAwait(false);
                 return await RespondLocalAsync(timedOut ? 504 : 502, cause).ConfigureAwait(false);
             }
             break;
@@ -187,7 +186,7 @@ internal sealed partial class HttpSession : IDisposable
 
         try
         {
-            return await RelayResponseAsync(server, upload).ConfigureAwait(false);
+            return await RelayResponseAsync(server).ConfigureAwait(false);
         }
         finally
         {

@@ -232,6 +232,33 @@ public sealed class HttpProxyTests : IClassFixture<ApplianceFixture>, IAsyncLife
     }
 
     [Fact]
+    public async Task EarlyResponse_BeforeTheBodyIsSent_ForwardedAndBothSidesClosed()
+    {
+        await using var raw = new RawBackend(async s =>
+        {
+            var buffer = new byte[4096];
+            await s.ReceiveAsync(buffer); // the head (and maybe some body): answer without reading the rest
+            await s.SendAsync("HTTP/1.1 413 Content Too Large\r\nContent-Length: 4\r\n\r\nbig!"u8.ToArray());
+            await Task.Delay(500);
+        });
+        await _f.Admin.PoolAsync("early", [raw.Port]);
+        var port = await _f.Admin.VirtualAsync("early", "early");
+        using var s = await RawClient.ConnectAsync(port);
+        await s.SendAsync("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 10000000\r\n\r\n"u8.ToArray());
+        try
+        {
+            await s.SendAsync(new byte[256 * 1024]);
+        }
+        catch (SocketException)
+        {
+        }
+        var (text, closed) = await RawClient.ReadToCloseAsync(s, TimeSpan.FromSeconds(5));
+        Assert.StartsWith("HTTP/1.1 413", text);
+        Assert.EndsWith("big!", text);
+        Assert.True(closed);
+    }
+
+    [Fact]
     public async Task HopByHopHeaders_RemovedAndForwardingHeadersInserted()
     {
         await _f.Admin.ProfileAsync("http", """{"name":"http-fwd","insertXForwardedFor":true,"insertXForwardedProto":true,"insertVia":true,"serverHeaderAction":"replace","serverHeaderValue":"fulcrum"}""");
