@@ -126,4 +126,24 @@ public sealed class SmugglingTests : IClassFixture<ApplianceFixture>
         Assert.DoesNotContain("pwned", text);
         Assert.True(closed);
     }
+
+    [Fact]
+    public async Task InvalidChunkedResponseBody_ClientConnectionCutBeforeAnyInvalidByte()
+    {
+        await using var be = new RawBackend(async s =>
+        {
+            var buffer = new byte[4096];
+            await s.ReceiveAsync(buffer);
+            await s.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5x\r\nworld\r\n0\r\n\r\n"));
+            await Task.Delay(500);
+        });
+        await _f.Admin.PoolAsync("sm-chunk-resp", [be.Port]);
+        var port = await _f.Admin.VirtualAsync("sm-chunk-resp", "sm-chunk-resp");
+        var (text, closed) = await RawClient.ExchangeAsync(port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.True(closed);
+        Assert.StartsWith("HTTP/1.1 200", text);
+        Assert.DoesNotContain("5x", text);
+        Assert.DoesNotContain("world", text);
+        Assert.DoesNotContain("\r\n0\r\n\r\n", text); // never a terminating chunk: the client sees the body is cut
+    }
 }
