@@ -7,6 +7,7 @@ using Fulcrum.Appliance.Config.Store;
 using Fulcrum.Appliance.Config.Validation;
 using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Health;
+using Fulcrum.Appliance.DataPlane;
 using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Management.Endpoints;
 using Fulcrum.Appliance.Management.WebConsole;
@@ -65,6 +66,7 @@ public static class ApplianceHost
         services.AddHealthMonitors();
         services.AddFulcrumRules();
         services.AddFulcrumAuth(db);
+        services.AddDataPlane();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Fulcrum management API";
@@ -103,6 +105,7 @@ public static class ApplianceHost
         app.MapHealthEndpoints();
         app.MapStatusStreamEndpoints();
         app.MapRuleTestEndpoints();
+        app.MapDataPlaneEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;

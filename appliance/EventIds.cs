@@ -13,6 +13,17 @@ internal static class EventIds
     public const int StoredConfigInvalid = 1004;
     public const int InitialConfigCreated = 1005;
 
+    public const int ListenerStarted = 4000;
+    public const int ListenerStopped = 4001;
+    public const int ListenerBindFailed = 4002;
+    public const int ListenerReconfigured = 4003;
+    public const int ConnectionInternalError = 4010;
+    public const int AcceptFailed = 4011;
+    public const int ProxyProtocolRefused = 4012;
+    public const int SnatExhausted = 4020;
+    public const int TransparentRefused = 4021;
+    public const int AccessLogFailed = 4030;
+
     public const int ManagementListening = 3000;
     public const int ManagementUnhandled = 3001;
 

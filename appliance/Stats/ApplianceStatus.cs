@@ -24,12 +24,20 @@ public sealed class VirtualStatus
     public long Requests { get; set; }
     public long BytesIn { get; set; }
     public long BytesOut { get; set; }
+    /// <summary>Connections or requests ended by each termination cause (non-zero ones only).</summary>
+    public Dictionary<string, long> Errors { get; set; } = [];
 }
 
 public sealed class PoolStatus
 {
     public required string Name { get; set; }
     public int ActiveMembers { get; set; }
+    public long CurrentConnections { get; set; }
+    public long TotalConnections { get; set; }
+    public long Requests { get; set; }
+    public long BytesIn { get; set; }
+    public long BytesOut { get; set; }
+    public Dictionary<string, long> Errors { get; set; } = [];
     public List<MemberStatus> Members { get; set; } = [];
 }
 
@@ -45,6 +53,10 @@ public sealed class MemberStatus
     public DateTimeOffset? Since { get; set; }
     public long CurrentConnections { get; set; }
     public long TotalConnections { get; set; }
+    public long Requests { get; set; }
+    public long BytesIn { get; set; }
+    public long BytesOut { get; set; }
+    public Dictionary<string, long> Errors { get; set; } = [];
     /// <summary>Health status changes made by the monitors.</summary>
     public long Transitions { get; set; }
     /// <summary>Each monitor governing the member (its pool's and its node's); null when none does.</summary>

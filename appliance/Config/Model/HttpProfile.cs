@@ -25,6 +25,10 @@ public sealed record HttpProfile : IProfile
     public int KeepAliveTimeout { get; init; } = 60;
     /// <summary>Requests served on one client connection before it is closed; 0 means no limit.</summary>
     public int MaxRequests { get; init; }
+    /// <summary>Writes one access-log line per request to DATA/logs/access.log (off by default).</summary>
+    public bool AccessLog { get; init; }
+    /// <summary>Access-log format with HAProxy-style variables (%ci %cp %t %f %b %s %Tc %Tr %Ta %ST %B %ts %r); null: the httplog-like default.</summary>
+    public string? AccessLogFormat { get; init; }
     /// <summary>Status answered when a rule fails at run time: 500 here, or 0 to reset the connection.</summary>
     public int RuleErrorStatus { get; init; } = 500;
 }

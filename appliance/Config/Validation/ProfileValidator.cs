@@ -51,6 +51,10 @@ internal sealed class ProfileValidator : IConfigValidator
                 context.Range(path, "ruleErrorStatus", h.RuleErrorStatus, 400, 599);
             }
             context.Cidrs(path, "trustedXForwardedFor", h.TrustedXForwardedFor);
+            if (h.AccessLogFormat is not null && !DataPlane.Logging.AccessLogFormat.IsValid(h.AccessLogFormat, out var unknown))
+            {
+                context.Add($"{path}/accessLogFormat", $"unknown variable '{unknown}'; known: %ci %cp %t %f %b %s %Tc %Tr %Ta %ST %B %ts %r %%");
+            }
         }
         foreach (var s in p.ClientSsl)
         {

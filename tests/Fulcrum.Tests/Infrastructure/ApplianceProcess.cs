@@ -15,12 +15,12 @@ public sealed partial class ApplianceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ApplianceProcess(Process process, string dataDir, int port)
+    private ApplianceProcess(Process process, string dataDir, int port, string host)
     {
         _process = process;
         DataDir = dataDir;
         Port = port;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        BaseAddress = new Uri($"http://{host}:{port}");
     }
 
     public string DataDir { get; }
@@ -41,16 +41,23 @@ public sealed partial class ApplianceProcess : IAsyncDisposable
 
     public static string FulcrumDll => Path.Combine(AppContext.BaseDirectory, "fulcrum.dll");
 
-    public static async Task<ApplianceProcess> StartAsync(string dataDir, int? port = null, string? adminPassword = AdminPassword)
+    /// <param name="launcher">
+    /// A command that execs the rest (for example <c>ip netns exec NS</c>, or <c>setpriv ...</c> to drop capabilities);
+    /// it must exec, not fork, so the process is fulcrum itself.
+    /// </param>
+    /// <param name="host">The management address when it is not 127.0.0.1 (an address inside a network namespace).</param>
+    public static async Task<ApplianceProcess> StartAsync(string dataDir, int? port = null, string? adminPassword = AdminPassword, IReadOnlyList<string>? launcher = null, string host = "127.0.0.1")
     {
         var p = port ?? FreePort.Next();
-        var info = new ProcessStartInfo("dotnet")
+        var command = new List<string>(launcher ?? []);
+        command.AddRange(["dotnet", FulcrumDll, "run", "--data", dataDir, "--mgmt", $"{host}:{p}"]);
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { FulcrumDll, "run", "--data", dataDir, "--mgmt", $"127.0.0.1:{p}" })
+        foreach (var a in command.Skip(1))
         {
             info.ArgumentList.Add(a);
         }
@@ -63,7 +70,7 @@ public sealed partial class ApplianceProcess : IAsyncDisposable
             info.Environment.Remove("FULCRUM_ADMIN_PASSWORD");
         }
         var process = Process.Start(info)!;
-        var appliance = new ApplianceProcess(process, dataDir, p);
+        var appliance = new ApplianceProcess(process, dataDir, p, host);
         process.OutputDataReceived += (_, e) => appliance.Append(e.Data);
         process.ErrorDataReceived += (_, e) => appliance.Append(e.Data);
         process.BeginOutputReadLine();

@@ -1,0 +1,73 @@
+using System.Net;
+using Fulcrum.Appliance.Balancing;
+using Fulcrum.Appliance.DataPlane.Transport;
+using Fulcrum.Appliance.Stats;
+
+namespace Fulcrum.Appliance.DataPlane.Connect;
+
+/// <summary>
+/// A server-side connection to one member. It may outlive the client connection that opened it (OneConnect), so it
+/// carries its own member, counters and reuse bookkeeping. <see cref="Close"/> is the one place the member's
+/// connection count goes down.
+/// </summary>
+public sealed class ServerConnection
+{
+    private int _closed;
+
+    public ServerConnection(ProxySide side, MemberState member, TrafficCounters memberCounters, TrafficCounters? poolCounters, IPAddress? reuseKey)
+    {
+        Side = side;
+        Member = member;
+        MemberCounters = memberCounters;
+        PoolCounters = poolCounters;
+        ReuseKey = reuseKey;
+        CreatedTicks = Environment.TickCount64;
+    }
+
+    public ProxySide Side { get; }
+
+    public MemberState Member { get; }
+
+    public TrafficCounters MemberCounters { get; }
+
+    public TrafficCounters? PoolCounters { get; }
+
+    /// <summary>The masked client address this connection may be reused for (OneConnect source mask); null: not reusable across clients.</summary>
+    public IPAddress? ReuseKey { get; }
+
+    public long CreatedTicks { get; }
+
+    /// <summary>When it went back to the idle pool.</summary>
+    public long IdleSinceTicks { get; set; }
+
+    /// <summary>Idle limit while pooled (OneConnect idleTimeout, or the tcp idle timeout).</summary>
+    public long IdleTimeoutMs { get; set; }
+
+    /// <summary>Lifetime limit (OneConnect maxAge); 0 for none.</summary>
+    public long MaxAgeMs { get; set; }
+
+    /// <summary>Requests sent on it so far.</summary>
+    public int Uses { get; set; }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    public void Close(bool abort = false)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+        if (abort)
+        {
+            Side.Abort();
+        }
+        else
+        {
+            Side.Dispose();
+        }
+        Side.ReleaseBuffers();
+        Member.ConnectionClosed();
+        MemberCounters.Closed();
+        PoolCounters?.Closed();
+    }
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Sockets;
+using Fulcrum.Appliance.Balancing;
+using Fulcrum.Appliance.DataPlane.Pipeline;
+using Fulcrum.Appliance.DataPlane.ProxyProtocol;
+using Fulcrum.Appliance.DataPlane.Snat;
+using Fulcrum.Appliance.DataPlane.Transport;
+using Fulcrum.Appliance.Stats;
+using Microsoft.Extensions.Logging;
+
+namespace Fulcrum.Appliance.DataPlane.Connect;
+
+/// <summary>
+/// Opens the server side: picks a member, connects within the tcp profile's connect timeout with the virtual's source
+/// translation, sends the PROXY header if the profile asks, and on a refusal or timeout picks another member, up to
+/// the pool's reselectTries (LTM: 0 means no retry).
+/// </summary>
+public sealed class ServerConnector
+{
+    private readonly DataPlaneCounters _counters;
+    private readonly IProxyEventSink _events;
+    private readonly ILogger _logger;
+
+    public ServerConnector(DataPlaneCounters counters, IProxyEventSink events, ILogger<ServerConnector> logger)
+    {
+        _counters = counters;
+        _events = events;
+        _logger = logger;
+    }
+
+    /// <param name="preselected">A member already picked for this request (OneConnect picks before looking for an idle connection).</param>
+    /// <param name="reuseKey">OneConnect key stored on the connection (null: not reusable by other clients).</param>
+    public async ValueTask<ConnectResult> ConnectAsync(ProxyContext ctx, IPAddress? reuseKey, MemberState? avoid = null, MemberState? preselected = null)
+    {
+        var pool = ctx.Pool;
+        if (pool is null)
+        {
+            return new ConnectResult(null, TerminationCause.NoMember);
+        }
+        var tries = 1 + Math.Max(0, pool.Config.Config.ReselectTries);
+        var exclude = avoid;
+        var failure = TerminationCause.NoMember;
+        for (var attempt = 0; attempt < tries; attempt++)
+        {
+            var member = attempt == 0 && preselected is not null ? preselected : pool.Pick(new PickContext(ctx.ClientEndPoint.Address, null, exclude));
+            if (member is null)
+            {
+                // With a single member that just failed, trying it again is still better than giving up on a retry.
+                member = exclude is not null && exclude.IsSelectable && attempt > 0 ? exclude : null;
+                if (member is null)
+                {
+                    if (attempt == 0)
+                    {
+                        failure = TerminationCause.NoMember;
+                    }
+                    break;
+                }
+            }
+            ctx.Member = member;
+            if (_events.IsActive(ctx))
+            {
+                await _events.OnEventAsync(ProxyEvent.LbSelected, ctx).ConfigureAwait(false);
+            }
+            var (connection, cause) = await ConnectOneAsync(ctx, member, reuseKey).ConfigureAwait(false);
+            if (connection is not null)
+            {
+                if (_events.IsActive(ctx))
+                {
+                    await _events.OnEventAsync(ProxyEvent.ServerConnected, ctx).ConfigureAwait(false);
+                }
+                return new ConnectResult(connection, TerminationCause.None);
+            }
+            failure = cause;
+            member.Failed();
+            _counters.Member(member).Error(cause);
+            ctx.PoolCounters?.Error(cause);
+            if (_events.IsActive(ctx))
+            {
+                await _events.OnEventAsync(ProxyEvent.LbFailed, ctx).ConfigureAwait(false);
+            }
+            if (cause == TerminationCause.Resource)
+            {
+                break;
+            }
+            exclude = member;
+        }
+        return new ConnectResult(null, failure);
+    }
+
+    private async ValueTask<(ServerConnection?, TerminationCause)> ConnectOneAsync(ProxyContext ctx, MemberState member, IPAddress? reuseKey)
+    {
+        var plan = ctx.Plan;
+        var endpoint = member.EndPoint;
+        var snatTries = plan.Translation == SourceTranslation.SnatPool ? plan.Snat!.Count : 1;
+        uint snatStart = 0;
+        for (var snatAttempt = 0; snatAttempt < snatTries; snatAttempt++)
+        {
+            var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                socket.NoDelay = plan.Tcp.NoDelay;
+                switch (plan.Translation)
+                {
+                    case SourceTranslation.SnatPool:
+                        SourceBinding.BindSnat(socket, plan.Snat!.Next(ref snatStart, snatAttempt));
+                        break;
+                    case SourceTranslation.Transparent:
+                        SourceBinding.BindTransparent(socket, ctx.ClientEndPoint.Address);
+                        break;
+                }
+                using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(plan.ConnectTimeoutMs)))
+                {
+                    try
+                    {
+                        await socket.ConnectAsync(endpoint, cts.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        socket.Dispose();
+                        return (null, TerminationCause.ConnectTimeout);
+                    }
+                }
+                var memberCounters = _counters.Member(member);
+                var stream = new MeteredStream(new NetworkStream(socket, ownsSocket: true), readIsIn: false, memberCounters, ctx.PoolCounters);
+                var side = new ProxySide(socket, stream, plan.ServerBufferSize, zeroByteReads: false);
+                member.ConnectionOpened();
+                memberCounters.Opened();
+                ctx.PoolCounters?.Opened();
+                var connection = new ServerConnection(side, member, memberCounters, ctx.PoolCounters, reuseKey);
+                if (plan.SendProxyProtocol != ProxyProtocolVersion.None)
+                {
+                    var n = ProxyProtocolWriter.Write(plan.SendProxyProtocol, ctx.ClientEndPoint, ctx.LocalEndPoint, side.GetSpan(ProxyProtocolWriter.MaxLength));
+                    side.Advance(n);
+                    // Sent with the first request bytes (one packet); the L4 pump flushes it before its first copy.
+                }
+                return (connection, TerminationCause.None);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressNotAvailable or SocketError.AddressAlreadyInUse && plan.Translation == SourceTranslation.SnatPool)
+            {
+                socket.Dispose();
+                if (snatAttempt == snatTries - 1)
+                {
+                    _counters.SnatExhaustedOnce();
+                    DataPlaneLog.SnatExhausted(_logger, plan.Name, member.Key);
+                    return (null, TerminationCause.Resource);
+                }
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut)
+            {
+                socket.Dispose();
+                return (null, TerminationCause.ConnectTimeout);
+            }
+            catch (SocketException)
+            {
+                socket.Dispose();
+                return (null, TerminationCause.ConnectRefused);
+            }
+            catch (TransparentModeException ex)
+            {
+                socket.Dispose();
+                DataPlaneLog.TransparentRefused(_logger, plan.Name, ex.Message);
+                return (null, TerminationCause.Resource);
+            }
+        }
+        return (null, TerminationCause.Resource);
+    }
+}

@@ -1,0 +1,207 @@
+using System.Runtime.CompilerServices;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Fulcrum.Appliance.DataPlane.Connect;
+using Fulcrum.Appliance.DataPlane.Pipeline;
+using Fulcrum.Appliance.Http;
+
+namespace Fulcrum.Appliance.DataPlane.Http;
+
+/// <summary>
+/// One client connection of the HTTP/1.1 proxy. Requests are handled one at a time in arrival order (pipelined
+/// requests wait, parsed, in the client's buffer): parse the head → pick or reuse a server connection → send the
+/// rewritten head and stream the body → read the response head (forwarding 1xx) → rewrite and stream the response →
+/// keep or close each side. Everything per request reuses the session's objects; no strings are made.
+/// Split by concern: <c>.Request.cs</c>, <c>.Response.cs</c>, <c>.Body.cs</c>, <c>.Server.cs</c>.
+/// </summary>
+internal sealed partial class HttpSession : IDisposable
+{
+    private readonly HttpProxy _proxy;
+    private readonly ProxyContext _ctx;
+    private readonly VirtualPlan _plan;
+    private readonly bool _xffTrusted;
+    private readonly HttpRequestHead _req = new();
+    private readonly HttpResponseHead _res = new();
+    private readonly HttpChunkedDecoder _requestChunks = new();
+    private readonly HttpChunkedDecoder _responseChunks = new();
+    private readonly PipeReader _client;
+    private readonly byte[]? _xffLine;
+    private readonly IPAddress? _reuseKey;
+    private ServerConnection? _bound;
+    private Task<BodyResult>? _upload;
+    private bool _abandoning;
+    private System.Collections.Frozen.FrozenDictionary<string, Balancing.PoolState>? _pools;
+    private int _requests;
+
+    // Per-request facts for the access log and counters.
+    private long _requestStart;
+    private long _connectDone;
+    private long _responseHeadAt;
+    private long _responseBytes;
+    private TerminationCause _requestCause;
+    private TerminationCause _lastConnectFailure = TerminationCause.NoMember;
+    private int _localStatus;
+
+    public HttpSession(HttpProxy proxy, ProxyContext ctx)
+    {
+        _proxy = proxy;
+        _ctx = ctx;
+        _plan = ctx.Plan;
+        _client = ctx.Client.Reader;
+        if (_plan.Http!.InsertXForwardedFor)
+        {
+            _xffLine = Encoding.ASCII.GetBytes("X-Forwarded-For: " + Unmap(ctx.ClientEndPoint.Address) + "\r\n");
+            _xffTrusted = _plan.TrustedXForwardedFor.Contains(ctx.ClientEndPoint.Address);
+        }
+        if (_plan.OneConnect is { } oc)
+        {
+            // PROXY protocol names one client per server connection, so such connections are only reused by that client.
+            _reuseKey = _plan.SendProxyProtocol != ProxyProtocol.ProxyProtocolVersion.None
+                ? ctx.ClientEndPoint.Address
+                : OneConnect.SourceMask.Apply(ctx.ClientEndPoint.Address, oc.SourceMask);
+        }
+    }
+
+    private static IPAddress Unmap(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
+
+    public async Task RunAsync()
+    {
+        while (true)
+        {
+            if (!await ReadRequestHeadAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+            _requests++;
+            if (!await ExchangeAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One request and its response. Returns whether the client connection carries on.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ExchangeAsync()
+    {
+        _requestStart = Stopwatch.GetTimestamp();
+        _connectDone = 0;
+        _responseHeadAt = 0;
+        _responseBytes = 0;
+        _requestCause = TerminationCause.None;
+        _localStatus = 0;
+        _plan.Counters.Request();
+        _ctx.PoolCounters?.Request();
+        if (_proxy.Events.IsActive(_ctx))
+        {
+            var status = await _proxy.Events.OnEventAsync(ProxyEvent.HttpRequest, _ctx).ConfigureAwait(false);
+            if (status != ProxyEventStatus.Continue)
+            {
+                return status == ProxyEventStatus.Responded;
+            }
+        }
+
+        var hasBody = _req.Framing == HttpBodyFraming.Chunked || (_req.Framing == HttpBodyFraming.ContentLength && _req.ContentLength > 0);
+        var idempotent = _req.Method is HttpMethodKind.Get or HttpMethodKind.Head or HttpMethodKind.Options or HttpMethodKind.Put or HttpMethodKind.Delete or HttpMethodKind.Trace;
+        ServerConnection? server = null;
+        _upload = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            server = await AcquireServerAsync(fresh: attempt > 0).ConfigureAwait(false);
+            if (server is null)
+            {
+                return await RespondLocalAsync(503).ConfigureAwait(false);
+            }
+            _connectDone = Stopwatch.GetTimestamp();
+            var reused = server.Uses > 0;
+            server.Uses++;
+            _ctx.Server = server.Side;
+            _ctx.Member = server.Member;
+            server.Member.RequestStarted();
+            server.MemberCounters.Request();
+            var retryable = reused && idempotent && !hasBody && attempt == 0;
+            WriteRequestHead(server.Side);
+            if (_proxy.Events.IsActive(_ctx))
+            {
+                await _proxy.Events.OnEventAsync(ProxyEvent.HttpRequestSend, _ctx).ConfigureAwait(false);
+            }
+            try
+            {
+                if (hasBody && !TryAppendBufferedBody(server.Side))
+                {
+                    await server.Side.FlushAsync().ConfigureAwait(false);
+                    _upload = UploadAsync(server);
+                }
+                else
+                {
+                    await server.Side.FlushAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (IsIo(ex))
+            {
+                server.Member.RequestEnded();
+                await DropServerAsync(server, TerminationCause.ServerClosed).ConfigureAwait(false);
+                if (retryable)
+                {
+                    continue;
+                }
+                return await RespondLocalAsync(502, TerminationCause.ServerClosed).ConfigureAwait(false);
+            }
+
+            _ctx.SetDeadline(_plan.IdleTimeoutMs, TerminationCause.ServerTimeout);
+            var head = await ReadResponseHeadAsync(server, first: true).ConfigureAwait(false);
+            if (head == ResponseHeadResult.ClosedBeforeResponse && retryable && _ctx.Cause == TerminationCause.None)
+            {
+                server.Member.RequestEnded();
+                await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
+                continue;
+            }
+            if (head != ResponseHeadResult.Complete)
+            {
+                server.Member.RequestEnded();
+                if (_ctx.Cause == TerminationCause.ClientClosed)
+                {
+                    // The client went away mid-body; the member did nothing wrong and nobody is left to answer.
+                    await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
+                    _requestCause = TerminationCause.ClientClosed;
+                    WriteAccessLog();
+                    return false;
+                }
+                if (_ctx.Cause == TerminationCause.ClientParseError)
+                {
+                    // The request body's chunked framing was refused mid-stream: the client's fault, answered 400.
+                    await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
+                    return await RespondLocalAsync(400, TerminationCause.ClientParseError).ConfigureAwait(false);
+                }
+                var timedOut = _ctx.Cause == TerminationCause.ServerTimeout;
+                var cause = timedOut ? TerminationCause.ServerTimeout : head == ResponseHeadResult.Invalid ? TerminationCause.ServerParseError : TerminationCause.ServerClosed;
+                await DropServerAsync(server, cause).ConfigureAwait(false);
+                return await RespondLocalAsync(timedOut ? 504 : 502, cause).ConfigureAwait(false);
+            }
+            break;
+        }
+
+        try
+        {
+            return await RelayResponseAsync(server).ConfigureAwait(false);
+        }
+        finally
+        {
+            server.Member.RequestEnded();
+            WriteAccessLog();
+        }
+    }
+
+    private static bool IsIo(Exception ex) => ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException;
+
+    public void Dispose()
+    {
+        _bound?.Close();
+        _bound = null;
+        _req.Dispose();
+        _res.Dispose();
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Sockets;
+using Fulcrum.Appliance.DataPlane.Pipeline;
+using Fulcrum.Appliance.DataPlane.Snat;
+using Microsoft.Extensions.Logging;
+
+namespace Fulcrum.Appliance.DataPlane.Listeners;
+
+/// <summary>
+/// The listening socket of one virtual server. New connections take the current <see cref="VirtualPlan"/>; a config
+/// change swaps the plan (one reference write) without touching accepted connections. Closing the listener stops
+/// accepts only: established connections run to their end.
+/// </summary>
+public sealed class VirtualListener
+{
+    private readonly ConnectionHandler _handler;
+    private readonly ILogger _logger;
+    private readonly Action _closed;
+    private VirtualPlan _plan;
+    private Socket? _socket;
+    private int _active;
+
+    public VirtualListener(VirtualPlan plan, ConnectionHandler handler, ILogger logger)
+    {
+        _plan = plan;
+        _handler = handler;
+        _logger = logger;
+        EndPoint = plan.Runtime.Destination;
+        _closed = () => Interlocked.Decrement(ref _active);
+    }
+
+    public string Name => Plan.Name;
+
+    public IPEndPoint EndPoint { get; }
+
+    public VirtualPlan Plan => Volatile.Read(ref _plan);
+
+    public string State { get; private set; } = ListenerState.Unknown;
+
+    public string? Error { get; private set; }
+
+    public int Active => Volatile.Read(ref _active);
+
+    public void Update(VirtualPlan plan) => Volatile.Write(ref _plan, plan);
+
+    /// <summary>Binds and starts accepting; a bind error leaves the listener in <see cref="ListenerState.Error"/> with the OS message.</summary>
+    public bool Start()
+    {
+        if (Plan.Translation == SourceTranslation.Transparent && TransparentProbe.Check() is { } refusal)
+        {
+            // Refuse the virtual as a whole: every connection would fail, and the operator should see why at once.
+            State = ListenerState.Error;
+            Error = refusal;
+            DataPlaneLog.TransparentRefused(_logger, Name, refusal);
+            return false;
+        }
+        var socket = new Socket(EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // Lets a virtual re-listen on its port at once while connections accepted by the old listener still run.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(EndPoint);
+            socket.Listen(4096);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            State = ListenerState.Error;
+            Error = $"{ex.SocketErrorCode}: {ex.Message}";
+            DataPlaneLog.ListenerBindFailed(_logger, Name, EndPoint.ToString(), Error);
+            return false;
+        }
+        _socket = socket;
+        State = ListenerState.Listening;
+        Error = null;
+        DataPlaneLog.ListenerStarted(_logger, Name, EndPoint.ToString());
+        _ = AcceptLoopAsync(socket);
+        return true;
+    }
+
+    public void Stop()
+    {
+        var socket = Interlocked.Exchange(ref _socket, null);
+        if (socket is not null)
+        {
+            socket.Dispose();
+            DataPlaneLog.ListenerStopped(_logger, Name, EndPoint.ToString());
+        }
+        State = ListenerState.Disabled;
+    }
+
+    private async Task AcceptLoopAsync(Socket listen)
+    {
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = await listen.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.InvalidArgument)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // EMFILE and friends: back off briefly instead of spinning; the listener stays up.
+                DataPlaneLog.AcceptFailed(_logger, Name, ex.Message);
+                await Task.Delay(50).ConfigureAwait(false);
+                continue;
+            }
+            var plan = Plan;
+            var limit = plan.Runtime.Config.ConnectionLimit;
+            if (Interlocked.Increment(ref _active) > limit && limit > 0)
+            {
+                Interlocked.Decrement(ref _active);
+                plan.Counters.Error(TerminationCause.Resource);
+                client.LingerState = new LingerOption(true, 0);
+                client.Dispose();
+                continue;
+            }
+            _ = _handler.HandleAsync(client, plan, _closed);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Fulcrum.Appliance.Balancing;
+using Fulcrum.Appliance.Config.Model;
+using Fulcrum.Appliance.DataPlane.Connect;
+
+namespace Fulcrum.Appliance.DataPlane.OneConnect;
+
+/// <summary>
+/// Server-side connection reuse across client connections (LTM OneConnect). Idle connections are kept per member and
+/// source-mask key. One is handed out only if it is under maxAge and maxReuse, has idled less than the idle timeout,
+/// and the member has not closed it (a poll finds no FIN and no stray bytes): a connection the server closed is never
+/// reused. A sweep closes expired and server-closed idle connections once a second, so they do not hold the member's
+/// connection count.
+/// </summary>
+public sealed class OneConnectPool : IDisposable
+{
+    private readonly ConcurrentDictionary<(MemberState Member, IPAddress Key), IdleQueue> _idle = new();
+    private readonly Timer _sweep;
+    private long _reused;
+    private long _pooled;
+
+    public OneConnectPool()
+    {
+        _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Requests that went out on a pooled connection.</summary>
+    public long Reused => Volatile.Read(ref _reused);
+
+    public int IdleCount
+    {
+        get
+        {
+            var n = 0;
+            foreach (var q in _idle.Values)
+            {
+                n += q.Count;
+            }
+            return n;
+        }
+    }
+
+    public ServerConnection? TryTake(MemberState member, IPAddress key, OneConnectProfile profile, long tcpIdleMs)
+    {
+        if (!_idle.TryGetValue((member, key), out var queue))
+        {
+            return null;
+        }
+        var now = Environment.TickCount64;
+        while (queue.TryTake(out var connection))
+        {
+            if (Expired(connection, profile, tcpIdleMs, now) || !IsAlive(connection))
+            {
+                connection.Close();
+                continue;
+            }
+            Interlocked.Increment(ref _reused);
+            return connection;
+        }
+        return null;
+    }
+
+    public void Return(ServerConnection connection, OneConnectProfile profile, long tcpIdleMs)
+    {
+        var now = Environment.TickCount64;
+        connection.IdleSinceTicks = now;
+        connection.IdleTimeoutMs = profile.IdleTimeout > 0 ? profile.IdleTimeout * 1000L : tcpIdleMs;
+        connection.MaxAgeMs = profile.MaxAge * 1000L;
+        // No liveness poll here: the response just ended cleanly; TryTake polls before handing it out again.
+        if (connection.ReuseKey is null || Expired(connection, profile, tcpIdleMs, now) || (profile.MaxReuse > 0 && connection.Uses >= profile.MaxReuse))
+        {
+            connection.Close();
+            return;
+        }
+        var queue = _idle.GetOrAdd((connection.Member, connection.ReuseKey), static _ => new IdleQueue());
+        if (!queue.TryAdd(connection, profile.MaxSize))
+        {
+            connection.Close();
+            return;
+        }
+        Interlocked.Increment(ref _pooled);
+    }
+
+    /// <summary>True when nothing is waiting on the socket: no FIN, no reset, no unsolicited bytes.</summary>
+    public bool IsAlive(ServerConnection connection)
+    {
+        if (connection.IsClosed || connection.Side.IsDisposed)
+        {
+            return false;
+        }
+        try
+        {
+            // One poll: a FIN, a reset or stray bytes all make the socket readable.
+            return !connection.Side.Socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Expired(ServerConnection c, OneConnectProfile profile, long tcpIdleMs, long now)
+    {
+        var idleMs = profile.IdleTimeout > 0 ? profile.IdleTimeout * 1000L : tcpIdleMs;
+        return (profile.MaxAge > 0 && now - c.CreatedTicks >= profile.MaxAge * 1000L)
+            || (idleMs > 0 && c.IdleSinceTicks != 0 && now - c.IdleSinceTicks >= idleMs);
+    }
+
+    private void Sweep()
+    {
+        var now = Environment.TickCount64;
+        foreach (var queue in _idle.Values)
+        {
+            // Take each connection once and put the good ones back; a concurrent taker just finds one fewer.
+            for (var n = queue.Count; n > 0 && queue.TryTake(out var c); n--)
+            {
+                var expired = (c.IdleTimeoutMs > 0 && now - c.IdleSinceTicks >= c.IdleTimeoutMs)
+                    || (c.MaxAgeMs > 0 && now - c.CreatedTicks >= c.MaxAgeMs);
+                if (expired || !IsAlive(c) || !queue.TryAdd(c, int.MaxValue))
+                {
+                    c.Close();
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _sweep.Dispose();
+        foreach (var queue in _idle.Values)
+        {
+            while (queue.TryTake(out var c))
+            {
+                c.Close();
+            }
+        }
+    }
+}

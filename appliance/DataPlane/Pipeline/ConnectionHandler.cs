@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Sockets;
+using Fulcrum.Appliance.Balancing;
+using Fulcrum.Appliance.DataPlane.Http;
+using Fulcrum.Appliance.DataPlane.L4;
+using Fulcrum.Appliance.DataPlane.ProxyProtocol;
+using Fulcrum.Appliance.DataPlane.Transport;
+using Fulcrum.Appliance.Stats;
+using Microsoft.Extensions.Logging;
+
+namespace Fulcrum.Appliance.DataPlane.Pipeline;
+
+/// <summary>
+/// The client side of the pipeline for one accepted socket: socket options (tcp profile) → PROXY header from a trusted
+/// front → [TLS layer, later] → CLIENT_ACCEPTED → the protocol (L4 channels or the HTTP/1.1 proxy) → CLIENT_CLOSED,
+/// with the termination cause counted once at the end.
+/// </summary>
+public sealed class ConnectionHandler
+{
+    /// <summary>Client-side pipe segment size; idle connections hold none (zero-byte reads).</summary>
+    private const int ClientReadBufferSize = 16 * 1024;
+
+    private readonly TcpProxy _tcp;
+    private readonly HttpProxy _http;
+    private readonly TimeoutSweeper _sweeper;
+    private readonly IProxyEventSink _events;
+    private readonly BalancingState _balancing;
+    private readonly DataPlaneCounters _counters;
+    private readonly ILogger _logger;
+
+    public ConnectionHandler(TcpProxy tcp, HttpProxy http, TimeoutSweeper sweeper, IProxyEventSink events, BalancingState balancing, DataPlaneCounters counters, ILogger<ConnectionHandler> logger)
+    {
+        _tcp = tcp;
+        _http = http;
+        _sweeper = sweeper;
+        _events = events;
+        _balancing = balancing;
+        _counters = counters;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(Socket socket, VirtualPlan plan, Action? closed)
+    {
+        var counters = plan.Counters;
+        counters.Opened();
+        ProxyContext? ctx = null;
+        try
+        {
+            socket.NoDelay = plan.Tcp.NoDelay;
+            var stream = new MeteredStream(new NetworkStream(socket, ownsSocket: true), readIsIn: true, counters);
+            var client = new ProxySide(socket, stream, ClientReadBufferSize, zeroByteReads: true);
+            // The listener's own address is the local end unless it is a wildcard: saves a getsockname per connection.
+            var destination = plan.Runtime.Destination;
+            var local = destination.Address.Equals(IPAddress.Any) || destination.Address.Equals(IPAddress.IPv6Any) ? (IPEndPoint)socket.LocalEndPoint! : destination;
+            ctx = new ProxyContext(plan, client, (IPEndPoint)socket.RemoteEndPoint!, local);
+            _sweeper.Register(ctx);
+            if (!plan.AcceptProxyFrom.IsEmpty && plan.AcceptProxyFrom.Contains(ctx.ClientEndPoint.Address) && !await ReadProxyHeaderAsync(ctx).ConfigureAwait(false))
+            {
+                return;
+            }
+            if (plan.Runtime.Pool is { } pool)
+            {
+                ctx.Pool = _balancing.Pool(pool.Name);
+                ctx.PoolCounters = _counters.Pool(pool.Name);
+            }
+            // TLS (client-ssl) slots in here: client.Wrap(sslStream) after the handshake, before the protocol reads.
+            if (_events.IsActive(ctx) && await _events.OnEventAsync(ProxyEvent.ClientAccepted, ctx).ConfigureAwait(false) == ProxyEventStatus.Reset)
+            {
+                client.Abort();
+                return;
+            }
+            if (plan.Http is null)
+            {
+                await _tcp.RunAsync(ctx).ConfigureAwait(false);
+            }
+            else
+            {
+                await _http.RunAsync(ctx).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            ctx?.Fail(TerminationCause.ClientClosed);
+        }
+        catch (Exception ex)
+        {
+            ctx?.Fail(TerminationCause.Internal);
+            DataPlaneLog.ConnectionInternalError(_logger, ex, plan.Name);
+        }
+        finally
+        {
+            if (ctx is not null)
+            {
+                _sweeper.Unregister(ctx);
+                ctx.Client.Dispose();
+                ctx.Client.ReleaseBuffers();
+                counters.Error(ctx.Cause);
+                if (_events.IsActive(ctx))
+                {
+                    try
+                    {
+                        await _events.OnEventAsync(ProxyEvent.ClientClosed, ctx).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        DataPlaneLog.ConnectionInternalError(_logger, ex, plan.Name);
+                    }
+                }
+            }
+            else
+            {
+                socket.Dispose();
+            }
+            counters.Closed();
+            closed?.Invoke();
+        }
+    }
+
+    private async ValueTask<bool> ReadProxyHeaderAsync(ProxyContext ctx)
+    {
+        var seconds = ctx.Plan.Http?.HeaderTimeout ?? 10;
+        ctx.SetDeadline(seconds * 1000L, TerminationCause.ClientTimeout);
+        var header = await ProxyProtocolReader.ReadAsync(ctx.Client.Socket, CancellationToken.None).ConfigureAwait(false);
+        ctx.ClearDeadline();
+        if (header.Error is not null)
+        {
+            DataPlaneLog.ProxyProtocolRefused(_logger, ctx.Plan.Name, ctx.ClientEndPoint.ToString(), header.Error);
+            ctx.Fail(TerminationCause.ClientParseError);
+            ctx.Client.Abort();
+            return false;
+        }
+        if (header.Source is not null && header.Destination is not null)
+        {
+            ctx.ClientEndPoint = header.Source;
+            ctx.LocalEndPoint = header.Destination;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net;
+using Fulcrum.Appliance.Balancing;
+using Fulcrum.Appliance.DataPlane.Transport;
+using Fulcrum.Appliance.Stats;
+
+namespace Fulcrum.Appliance.DataPlane.Pipeline;
+
+/// <summary>
+/// One client connection's state across both sides: the plan it was accepted with, the addresses (after any PROXY
+/// header from a trusted front), the current server side, the deadline the sweeper enforces and the first
+/// termination cause. This is what rules will see as <c>ctx</c>.
+/// </summary>
+public sealed class ProxyContext : ITimed
+{
+    private long _deadline;
+    private int _timeoutCause;
+    private int _cause;
+    private ProxySide? _server;
+
+    public ProxyContext(VirtualPlan plan, ProxySide client, IPEndPoint clientEndPoint, IPEndPoint localEndPoint)
+    {
+        Plan = plan;
+        Client = client;
+        ClientEndPoint = clientEndPoint;
+        LocalEndPoint = localEndPoint;
+        AcceptedTimestamp = Stopwatch.GetTimestamp();
+        AcceptedAt = DateTimeOffset.UtcNow;
+    }
+
+    public VirtualPlan Plan { get; }
+
+    public ProxySide Client { get; }
+
+    /// <summary>The client as the member should see it (PROXY protocol, X-Forwarded-For, transparent bind).</summary>
+    public IPEndPoint ClientEndPoint { get; set; }
+
+    /// <summary>The address the client connected to (the virtual's destination, or the PROXY header's destination).</summary>
+    public IPEndPoint LocalEndPoint { get; set; }
+
+    public long AcceptedTimestamp { get; }
+
+    public DateTimeOffset AcceptedAt { get; }
+
+    public PoolState? Pool { get; set; }
+
+    public TrafficCounters? PoolCounters { get; set; }
+
+    /// <summary>The member of the current server side, for rules and logs.</summary>
+    public MemberState? Member { get; set; }
+
+    /// <summary>The current server side (aborted with the client side on a timeout).</summary>
+    public ProxySide? Server
+    {
+        get => Volatile.Read(ref _server);
+        set => Volatile.Write(ref _server, value);
+    }
+
+    public TerminationCause Cause => (TerminationCause)Volatile.Read(ref _cause);
+
+    public long Deadline => Volatile.Read(ref _deadline);
+
+    /// <summary>Records why the connection ends; the first cause wins (a reset that follows a timeout stays a timeout).</summary>
+    public void Fail(TerminationCause cause) => Interlocked.CompareExchange(ref _cause, (int)cause, 0);
+
+    /// <summary>Arms the deadline <paramref name="milliseconds"/> from now; 0 disarms it.</summary>
+    public void SetDeadline(long milliseconds, TerminationCause cause)
+    {
+        _timeoutCause = (int)cause;
+        Volatile.Write(ref _deadline, milliseconds <= 0 ? 0 : Environment.TickCount64 + milliseconds);
+    }
+
+    public void ClearDeadline() => Volatile.Write(ref _deadline, 0);
+
+    public void Expire()
+    {
+        var cause = (TerminationCause)_timeoutCause;
+        Fail(cause);
+        Volatile.Write(ref _deadline, 0);
+        if (cause == TerminationCause.ServerTimeout && Server is { } server)
+        {
+            // Only the member is late: abort its side and let the protocol answer the client (504 at L7).
+            server.Abort();
+            return;
+        }
+        Client.Abort();
+        Server?.Abort();
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using Fulcrum.Appliance.Config.Model;
+using Fulcrum.Appliance.Config.Runtime;
+using Fulcrum.Appliance.DataPlane.ProxyProtocol;
+using Fulcrum.Appliance.DataPlane.Snat;
+using Fulcrum.Appliance.Http;
+using Fulcrum.Appliance.DataPlane.Logging;
+using Fulcrum.Appliance.Stats;
+
+namespace Fulcrum.Appliance.DataPlane.Pipeline;
+
+/// <summary>
+/// Everything the data plane needs about one virtual server in one generation, parsed once when the listener is
+/// (re)configured and shared by all its connections: profiles, parser limits, address sets, SNAT state, counters.
+/// A connection keeps the plan it was accepted with, so a config change never alters it mid-flight.
+/// </summary>
+public sealed class VirtualPlan
+{
+    public VirtualPlan(RuntimeVirtual runtime, RuntimeSnapshot snapshot, TrafficCounters counters, SnatAddresses? previousSnat)
+    {
+        Runtime = runtime;
+        Snapshot = snapshot;
+        Counters = counters;
+        Tcp = runtime.Tcp;
+        Http = runtime.Http;
+        OneConnect = runtime.OneConnect;
+        HttpLimits = runtime.Http is null ? HttpParserLimits.Default : HttpParserLimits.From(runtime.Http);
+        // Responses come from members we trust more; their heads may be as big as the largest allowed request head.
+        ResponseLimits = new HttpParserLimits(8192, Math.Max(HttpLimits.MaxHeaderBytes, 65536), Math.Max(HttpLimits.MaxHeaderCount, 200));
+        AcceptProxyFrom = new CidrSet(runtime.Tcp.AcceptProxyProtocolFrom);
+        TrustedXForwardedFor = runtime.Http is null ? CidrSet.Empty : new CidrSet(runtime.Http.TrustedXForwardedFor);
+        SendProxyProtocol = runtime.Tcp.ProxyProtocol switch
+        {
+            "v1" => ProxyProtocolVersion.V1,
+            "v2" => ProxyProtocolVersion.V2,
+            _ => ProxyProtocolVersion.None,
+        };
+        Translation = runtime.Config.SourceAddressTranslation switch
+        {
+            SourceTranslations.None => SourceTranslation.Transparent,
+            SourceTranslations.Snat => SourceTranslation.SnatPool,
+            _ => SourceTranslation.Automap,
+        };
+        if (Translation == SourceTranslation.SnatPool)
+        {
+            var addresses = runtime.Config.SnatPool.Select(IPAddress.Parse).ToArray();
+            // Keep the spreading state when the addresses did not change, so a config edit does not reset the rotation.
+            Snat = previousSnat is not null && previousSnat.SameAs(addresses) ? previousSnat : new SnatAddresses(addresses);
+        }
+        ConnectTimeoutMs = Math.Max(1, Tcp.ConnectTimeout) * 1000L;
+        IdleTimeoutMs = Tcp.IdleTimeout * 1000L;
+        ServerBufferSize = Math.Clamp(Tcp.ProxyBufferHigh / 2, 4096, 64 * 1024);
+        L4BufferSize = Math.Clamp(Tcp.ProxyBufferHigh / 2, 4096, 256 * 1024);
+        ServerHeaderValue = Http?.ServerHeaderValue is { } s ? System.Text.Encoding.ASCII.GetBytes("Server: " + s + "\r\n") : [];
+        AccessLog = Http is { AccessLog: true } ? AccessLogFormatCache.Get(Http.AccessLogFormat) : null;
+    }
+
+    public RuntimeVirtual Runtime { get; }
+
+    public RuntimeSnapshot Snapshot { get; }
+
+    public string Name => Runtime.Name;
+
+    public TrafficCounters Counters { get; }
+
+    public TcpProfile Tcp { get; }
+
+    public HttpProfile? Http { get; }
+
+    public OneConnectProfile? OneConnect { get; }
+
+    public HttpParserLimits HttpLimits { get; }
+
+    public HttpParserLimits ResponseLimits { get; }
+
+    public CidrSet AcceptProxyFrom { get; }
+
+    public CidrSet TrustedXForwardedFor { get; }
+
+    public ProxyProtocolVersion SendProxyProtocol { get; }
+
+    public SourceTranslation Translation { get; }
+
+    public SnatAddresses? Snat { get; }
+
+    public long ConnectTimeoutMs { get; }
+
+    /// <summary>0 means no idle timeout.</summary>
+    public long IdleTimeoutMs { get; }
+
+    public int ServerBufferSize { get; }
+
+    public int L4BufferSize { get; }
+
+    /// <summary>The whole <c>Server: value</c> line for serverHeaderAction replace.</summary>
+    public byte[] ServerHeaderValue { get; }
+
+    public AccessLogFormat? AccessLog { get; }
+}

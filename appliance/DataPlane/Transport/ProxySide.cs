@@ -1,0 +1,197 @@
+using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace Fulcrum.Appliance.DataPlane.Transport;
+
+/// <summary>
+/// One side (client or server) of a full-proxy connection: the socket, the stream the protocol layer talks to (the
+/// metered socket stream today; an SslStream over it once TLS lands), a lazily made <see cref="PipeReader"/>, and a
+/// small output buffer so a head and a short body leave in one send.
+/// </summary>
+public sealed class ProxySide : IDisposable
+{
+    /// <summary>Output coalescing buffer; bigger writes go straight to the stream.</summary>
+    public const int OutputBufferSize = 16 * 1024;
+
+    private readonly int _readBufferSize;
+    private readonly bool _zeroByteReads;
+    private PipeReader? _reader;
+    private byte[]? _out;
+    private int _outCount;
+    private int _disposed;
+
+    /// <param name="zeroByteReads">
+    /// Wait for data before taking a buffer: an idle connection then holds none, at the cost of one more syscall per
+    /// read. Worth it on the client side (thousands of idle keep-alive clients); not on the server side.
+    /// </param>
+    public ProxySide(Socket socket, Stream stream, int readBufferSize, bool zeroByteReads)
+    {
+        Socket = socket;
+        Stream = stream;
+        _readBufferSize = readBufferSize;
+        _zeroByteReads = zeroByteReads;
+    }
+
+    public Socket Socket { get; }
+
+    /// <summary>The stream the protocol reads and writes; replaced by a layer (TLS) before the first read.</summary>
+    public Stream Stream { get; private set; }
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    public PipeReader Reader => _reader ??= PipeReader.Create(Stream, new StreamPipeReaderOptions(
+        bufferSize: _readBufferSize, minimumReadSize: Math.Min(4096, _readBufferSize), leaveOpen: true, useZeroByteReads: _zeroByteReads));
+
+    /// <summary>Puts a layer (TLS) over the current stream; only before the first read or write.</summary>
+    public void Wrap(Stream layered)
+    {
+        if (_reader is not null)
+        {
+            throw new InvalidOperationException("a layer must be added before the side is read");
+        }
+        Stream = layered;
+    }
+
+    public int Buffered => _outCount;
+
+    /// <summary>A span of at least <paramref name="size"/> bytes in the output buffer; call <see cref="Advance"/> after writing.</summary>
+    public Span<byte> GetSpan(int size)
+    {
+        _out ??= ArrayPool<byte>.Shared.Rent(Math.Max(OutputBufferSize, size));
+        if (_out.Length - _outCount < size)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(_outCount + size);
+            _out.AsSpan(0, _outCount).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_out);
+            _out = bigger;
+        }
+        return _out.AsSpan(_outCount);
+    }
+
+    public void Advance(int count) => _outCount += count;
+
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(GetSpan(bytes.Length));
+        _outCount += bytes.Length;
+    }
+
+    /// <summary>Writes a body piece: copied behind the buffered head when it fits, else the buffer is sent and the piece goes straight out.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WriteAsync(ReadOnlySequence<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+        if (_outCount + data.Length <= OutputBufferSize)
+        {
+            var span = GetSpan((int)data.Length);
+            data.CopyTo(span);
+            _outCount += (int)data.Length;
+            return;
+        }
+        await FlushAsync().ConfigureAwait(false);
+        foreach (var segment in data)
+        {
+            await Stream.WriteAsync(segment).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends what is buffered and gives the buffer back to the pool (idle connections hold none).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask FlushAsync()
+    {
+        var buffer = _out;
+        if (buffer is null)
+        {
+            return;
+        }
+        var count = _outCount;
+        _out = null;
+        _outCount = 0;
+        try
+        {
+            if (count > 0)
+            {
+                await Stream.WriteAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Drops anything buffered and not sent.</summary>
+    public void DiscardOutput()
+    {
+        if (_out is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_out);
+            _out = null;
+            _outCount = 0;
+        }
+    }
+
+    /// <summary>Half-close: sends FIN; the other direction stays open.</summary>
+    public void ShutdownSend()
+    {
+        try
+        {
+            Socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Closes the socket with a reset (linger 0): used for timeouts and errors, so the peer sees the abort.</summary>
+    public void Abort()
+    {
+        try
+        {
+            Socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        Socket.Dispose();
+        Stream.Dispose();
+        // The reader and the output buffer belong to the connection's task, which may still be inside a read or a
+        // write that fails because of this dispose; that task returns them (see ReleaseBuffers).
+    }
+
+    /// <summary>Returns the pipe's and output's pooled memory; called by the owning task when it is done with the side.</summary>
+    public void ReleaseBuffers()
+    {
+        DiscardOutput();
+        if (_reader is not null)
+        {
+            try
+            {
+                _reader.Complete();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    }
+}

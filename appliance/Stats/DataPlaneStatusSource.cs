@@ -1,0 +1,68 @@
+using Fulcrum.Appliance.Balancing;
+using Fulcrum.Appliance.DataPlane.Listeners;
+
+namespace Fulcrum.Appliance.Stats;
+
+/// <summary>Adds listener state (with the OS error of a failed bind) and traffic counters to /api/v1/status.</summary>
+public sealed class DataPlaneStatusSource : IStatusSource
+{
+    private readonly ListenerManager _listeners;
+    private readonly DataPlaneCounters _counters;
+    private readonly BalancingState _balancing;
+
+    public DataPlaneStatusSource(ListenerManager listeners, DataPlaneCounters counters, BalancingState balancing)
+    {
+        _listeners = listeners;
+        _counters = counters;
+        _balancing = balancing;
+    }
+
+    public void Fill(ApplianceStatus status)
+    {
+        var listeners = _listeners.Listeners;
+        foreach (var v in status.Virtuals)
+        {
+            if (listeners.TryGetValue(v.Name, out var listener) && v.Enabled)
+            {
+                v.State = listener.State;
+                v.Error = listener.Error;
+            }
+            var c = _counters.Virtual(v.Name);
+            v.CurrentConnections = c.CurrentConnections;
+            v.TotalConnections = c.TotalConnections;
+            v.Requests = c.Requests;
+            v.BytesIn = c.BytesIn;
+            v.BytesOut = c.BytesOut;
+            v.Errors = c.ErrorsByName();
+        }
+        var pools = _balancing.Pools;
+        foreach (var p in status.Pools)
+        {
+            var c = _counters.Pool(p.Name);
+            p.CurrentConnections = c.CurrentConnections;
+            p.TotalConnections = c.TotalConnections;
+            p.Requests = c.Requests;
+            p.BytesIn = c.BytesIn;
+            p.BytesOut = c.BytesOut;
+            p.Errors = c.ErrorsByName();
+            if (!pools.TryGetValue(p.Name, out var live))
+            {
+                continue;
+            }
+            foreach (var m in p.Members)
+            {
+                foreach (var state in live.Members)
+                {
+                    if (state.Config.Config.Address == m.Address && state.Config.Config.Port == m.Port)
+                    {
+                        var mc = _counters.Member(state);
+                        m.Requests = mc.Requests;
+                        m.BytesIn = mc.BytesIn;
+                        m.BytesOut = mc.BytesOut;
+                        m.Errors = mc.ErrorsByName();
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using Fulcrum.Appliance.DataPlane.Pipeline;
+
+namespace Fulcrum.Appliance.Stats;
+
+/// <summary>
+/// GET /metrics: every data-plane counter in Prometheus text. Names: <c>fulcrum_{virtual|pool|member}_*</c> with labels
+/// <c>virtual</c>, <c>pool</c>, <c>member</c> and, for errors, <c>cause</c> (the termination cause names).
+/// </summary>
+public sealed class MetricsExporter
+{
+    private readonly DataPlaneCounters _counters;
+
+    public MetricsExporter(DataPlaneCounters counters)
+    {
+        _counters = counters;
+    }
+
+    public string Render()
+    {
+        var text = new PrometheusText();
+        var virtuals = _counters.Virtuals.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => (Labels: new[] { ("virtual", v.Key) }, Counters: v.Value)).ToArray();
+        var pools = _counters.Pools.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (Labels: new[] { ("pool", p.Key) }, Counters: p.Value)).ToArray();
+        var members = _counters.Members.OrderBy(m => m.Key.Pool, StringComparer.Ordinal).ThenBy(m => m.Key.Key, StringComparer.Ordinal)
+            .Select(m => (Labels: new[] { ("pool", m.Key.Pool), ("member", m.Key.Key) }, Counters: m.Value)).ToArray();
+        Write(text, "virtual", "virtual server", virtuals);
+        Write(text, "pool", "pool", pools);
+        Write(text, "member", "pool member", members);
+        text.Family("fulcrum_snat_exhausted_total", "counter", "Server-side connects that found no free source port on any SNAT address.");
+        text.Sample("fulcrum_snat_exhausted_total", _counters.SnatExhausted);
+        text.Family("fulcrum_accesslog_written_total", "counter", "Access-log lines written.");
+        text.Sample("fulcrum_accesslog_written_total", _counters.AccessLogWritten);
+        text.Family("fulcrum_accesslog_dropped_total", "counter", "Access-log lines dropped because the writer fell behind.");
+        text.Sample("fulcrum_accesslog_dropped_total", _counters.AccessLogDropped);
+        return text.ToString();
+    }
+
+    private static void Write(PrometheusText text, string level, string what, (ValueTuple<string, string>[] Labels, TrafficCounters Counters)[] rows)
+    {
+        var prefix = "fulcrum_" + level;
+        text.Family(prefix + "_connections_current", "gauge", $"Open connections of the {what}.");
+        foreach (var (labels, c) in rows)
+        {
+            text.Sample(prefix + "_connections_current", c.CurrentConnections, labels);
+        }
+        text.Family(prefix + "_connections_total", "counter", $"Connections of the {what} since start.");
+        foreach (var (labels, c) in rows)
+        {
+            text.Sample(prefix + "_connections_total", c.TotalConnections, labels);
+        }
+        text.Family(prefix + "_requests_total", "counter", $"HTTP requests of the {what}.");
+        foreach (var (labels, c) in rows)
+        {
+            text.Sample(prefix + "_requests_total", c.Requests, labels);
+        }
+        text.Family(prefix + "_bytes_in_total", "counter", $"Bytes in the request direction (client to member) of the {what}.");
+        foreach (var (labels, c) in rows)
+        {
+            text.Sample(prefix + "_bytes_in_total", c.BytesIn, labels);
+        }
+        text.Family(prefix + "_bytes_out_total", "counter", $"Bytes in the response direction (member to client) of the {what}.");
+        foreach (var (labels, c) in rows)
+        {
+            text.Sample(prefix + "_bytes_out_total", c.BytesOut, labels);
+        }
+        text.Family(prefix + "_errors_total", "counter", $"Connections or requests of the {what} ended by each termination cause.");
+        foreach (var (labels, c) in rows)
+        {
+            for (var i = 1; i < TerminationCauses.Count; i++)
+            {
+                text.Sample(prefix + "_errors_total", c.Errors((TerminationCause)i), [.. labels, ("cause", TerminationCauses.Names[i])]);
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Fulcrum beside haproxy and nginx, in one run, on this machine (grown from shared/bench/peers.sh's method).
+# The backend (nginx, 1 worker) and the load generator share CPU 0; each proxy runs alone on CPU 1, so every
+# proxy gets the same single core. Each proxy keeps server-side connections alive (nginx keepalive 64, haproxy
+# http-reuse always, Fulcrum's OneConnect profile).
+# Scenarios: keep-alive (tiny body), a new client connection per request, 1 MB responses, and one large L4 transfer.
+# Reports requests/s, wrk p50/p99 and the proxy's CPU microseconds per request (user+sys ticks of the process).
+# Usage: bench/run.sh [seconds] [connections]      (needs: dotnet, wrk, nginx, haproxy, curl, taskset)
+set -u
+SECS=${1:-8}; CONNS=${2:-64}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+W=$(mktemp -d /tmp/fulcrum-bench.XXXX)
+BE=9101; NGX=9102; HAP=9103; FUL=9104; HAP4=9105; FUL4=9106; MGMT=9180
+cleanup() { for p in $(cat "$W"/pids 2>/dev/null); do kill "$p" 2>/dev/null; done; sleep 1; rm -rf /dev/shm/fulcrum-bench-* "$W"; }
+trap cleanup EXIT
+
+head -c 1048576 /dev/urandom >/dev/shm/fulcrum-bench-1m
+head -c $((1024*1048576)) /dev/zero >/dev/shm/fulcrum-bench-1g
+
+cat >"$W/backend.conf" <<CONF
+worker_processes 1; daemon off; pid $W/backend.pid; error_log $W/backend.err;
+events { worker_connections 8192; }
+http { access_log off; sendfile on;
+  server { listen 127.0.0.1:$BE backlog=4096; keepalive_requests 1000000;
+    location = /1m { alias /dev/shm/fulcrum-bench-1m; }
+    location = /1g { alias /dev/shm/fulcrum-bench-1g; }
+    location / { return 200 "hello from backend\n"; } } }
+CONF
+cat >"$W/nginxproxy.conf" <<CONF
+worker_processes 1; daemon off; pid $W/np.pid; error_log $W/np.err;
+events { worker_connections 8192; }
+http { access_log off;
+  upstream be { server 127.0.0.1:$BE; keepalive 64; }
+  server { listen 127.0.0.1:$NGX backlog=4096; keepalive_requests 1000000;
+    location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+CONF
+cat >"$W/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 8192
+defaults
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+frontend fe
+  mode http
+  option http-keep-alive
+  bind 127.0.0.1:$HAP
+  default_backend be
+backend be
+  mode http
+  http-reuse always
+  server s1 127.0.0.1:$BE
+listen l4
+  mode tcp
+  bind 127.0.0.1:$HAP4
+  server s1 127.0.0.1:$BE
+CONF
+
+echo "building fulcrum (Release)..." >&2
+dotnet build -c Release "$ROOT/appliance" -v q -nologo >"$W/build.log" 2>&1 || { cat "$W/build.log"; exit 1; }
+FULCRUM_DLL="$ROOT/appliance/bin/Release/net10.0/fulcrum.dll"
+
+taskset -c 0 nginx -c "$W/backend.conf" & echo $! >>"$W/pids"
+taskset -c 1 nginx -c "$W/nginxproxy.conf" & echo $! >>"$W/pids"
+taskset -c 1 haproxy -f "$W/haproxy.cfg" -db >/dev/null 2>&1 & echo $! >>"$W/pids"
+FULCRUM_ADMIN_PASSWORD=bench-Secret-1 taskset -c 1 dotnet "$FULCRUM_DLL" run --data "$W/data" --mgmt 127.0.0.1:$MGMT >"$W/fulcrum.log" 2>&1 & echo $! >>"$W/pids"
+for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$MGMT/healthz >/dev/null && break; sleep 0.2; done
+api() { curl -sf -u admin:bench-Secret-1 -H 'content-type: application/json' -X POST "http://127.0.0.1:$MGMT$1" -d "$2" >/dev/null || echo "api $1 failed" >&2; }
+api /api/v1/pools "{\"name\":\"be\",\"members\":[{\"address\":\"127.0.0.1\",\"port\":$BE}]}"
+api /api/v1/virtuals "{\"name\":\"http\",\"destination\":\"127.0.0.1:$FUL\",\"pool\":\"be\",\"profiles\":[\"tcp\",\"http\",\"oneconnect\"]}"
+api /api/v1/virtuals "{\"name\":\"l4\",\"destination\":\"127.0.0.1:$FUL4\",\"pool\":\"be\",\"profiles\":[\"tcp\"]}"
+sleep 1
+
+# CPU ticks (user+sys) of every process listening on a port.
+ticks() {
+  local port=$1 total=0 pid
+  for pid in $(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+    total=$((total + $(awk '{print $14+$15}' /proc/$pid/stat 2>/dev/null || echo 0)))
+  done; echo $total
+}
+run() { # scenario name url conns [wrk args...]
+  local scenario=$1 name=$2 url=$3 conns=$4; shift 4
+  local port=${url##*:}; port=${port%%/*}
+  taskset -c 0 wrk -t1 -c"$conns" -d5s "$@" "$url" >/dev/null 2>&1   # warm-up (JIT tiers, pools), not counted
+  local t0; t0=$(ticks "$port")
+  local out; out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${SECS}s" --latency "$@" "$url" 2>&1)
+  local t1; t1=$(ticks "$port")
+  local rps p50 p99 reqs us errs
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errs=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
+  us=$(awk -v t=$((t1-t0)) -v r="${reqs:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN{ if (r>0) printf "%.1f", t*1e6/hz/r; else print "na" }')
+  printf "%-14s %-8s rps=%-10s p50=%-9s p99=%-9s cpu_us_per_req=%s %s\n" "$scenario" "$name" "$rps" "$p50" "$p99" "$us" "$errs"
+}
+l4() { # name port: one 1 GiB transfer through the proxy's L4 path
+  local name=$1 port=$2
+  local t0; t0=$(ticks "$port")
+  local out; out=$(taskset -c 0 curl -s -o /dev/null -w '%{size_download} %{time_total}' "http://127.0.0.1:$port/1g")
+  local t1; t1=$(ticks "$port")
+  awk -v n="${out% *}" -v s="${out#* }" -v t=$((t1-t0)) -v hz="$(getconf CLK_TCK)" -v name="$name" \
+    'BEGIN{ printf "%-14s %-8s MB/s=%-10.0f cpu_ms_per_GB=%.0f (bytes=%s)\n", "l4-1GB", name, n/s/1048576, t*1000/hz/(n/1073741824), n }'
+}
+
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(nproc) cpu ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB"
+echo "versions: $(nginx -v 2>&1 | cut -d/ -f2), haproxy $(haproxy -v | head -1 | awk '{print $3}'), dotnet $(dotnet --version)"
+for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run keepalive "${t%%=*}" "http://127.0.0.1:${t#*=}/" "$CONNS"; done
+for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run new-conn "${t%%=*}" "http://127.0.0.1:${t#*=}/" "$CONNS" -H "Connection: close"; done
+for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run 1MB "${t%%=*}" "http://127.0.0.1:${t#*=}/1m" 16; done
+l4 direct $BE; l4 haproxy $HAP4; l4 fulcrum $FUL4
+echo "nginx L4: not measured (this nginx build has no stream module)"
