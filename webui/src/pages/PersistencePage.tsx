@@ -52,7 +52,7 @@ export function PersistencePage() {
   async function doClear() {
     setClearing(false);
     const f = applied;
-    await clear.run(`Clearing persistence records (${describeFilters(f)})`, () => api.del(`/api/v1/persistence${query(f)}`), () => `Cleared the persistence records matching ${describeFilters(f)}`);
+    await clear.run(`Clearing persistence records (${describeFilters(f)})`, () => api.del(`/api/v1/persistence${query(f)}`), () => `Cleared the persistence records (${describeFilters(f)})`);
     records.reload();
   }
 
@@ -116,7 +116,7 @@ export function PersistencePage() {
         <>
           <div class="page-head">
             <p class="muted" data-count={records.data.length}>
-              {records.data.length} record(s) matching {describeFilters(applied)}.
+              {records.data.length} record(s){filtered ? ` matching ${describeFilters(applied)}` : ' in all'}.
             </p>
             {writable && (
               <button type="button" class="danger" data-mutates disabled={records.data.length === 0} onClick={() => setClearing(true)}>
@@ -170,7 +170,7 @@ export function PersistencePage() {
       {clearing && (
         <Confirm
           title="Clear persistence records?"
-          message={<p>The records matching {describeFilters(applied)} are removed. Their clients are balanced afresh on their next connection.</p>}
+          message={<p>{filtered ? `The records matching ${describeFilters(applied)} are removed.` : 'Every persistence record is removed.'} Their clients are balanced afresh on their next connection.</p>}
           confirmLabel="Clear records"
           danger
           onClose={() => setClearing(false)}
