@@ -83,8 +83,8 @@ export function Dashboard() {
                     <td>
                       {p.activeMembers} of {p.members.length} active
                     </td>
-                    <td>{p.members.reduce((a, m) => a + m.currentConnections, 0)}</td>
-                    <td>{p.members.reduce((a, m) => a + m.totalConnections, 0)}</td>
+                    <td class="num" data-label="connections">{p.members.reduce((a, m) => a + m.currentConnections, 0)}</td>
+                    <td class="num" data-label="total">{p.members.reduce((a, m) => a + m.totalConnections, 0)}</td>
                   </tr>
                   {p.members.map((m) => {
                     const key = memberKey(m.address, m.port);
@@ -93,11 +93,11 @@ export function Dashboard() {
                         <td class="indent">
                           <code>{key}</code>
                         </td>
-                        <td>
+                        <td class="state">
                           <MemberHealth pool={p.name} m={m} now={status.time} canResume={canResume} />
                         </td>
-                        <td>{m.currentConnections}</td>
-                        <td>{m.totalConnections}</td>
+                        <td class="num" data-label="connections">{m.currentConnections}</td>
+                        <td class="num" data-label="total">{m.totalConnections}</td>
                       </tr>
                     );
                   })}
