@@ -12,13 +12,21 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail?: string;
   readonly errors: FieldError[];
+  /** The whole problem document, for extension members such as a bundle refusal's `reason` and `diff`. */
+  readonly problem: Record<string, unknown>;
 
-  constructor(status: number, title: string, detail?: string, errors: FieldError[] = []) {
+  constructor(status: number, title: string, detail?: string, errors: FieldError[] = [], problem: Record<string, unknown> = {}) {
     super(detail ? `${title}: ${detail}` : title);
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.errors = errors;
+    this.problem = problem;
+  }
+
+  /** The problem's machine-readable `reason` (bundle refusals), if any. */
+  get reason(): string | undefined {
+    return typeof this.problem.reason === 'string' ? this.problem.reason : undefined;
   }
 }
 
@@ -46,6 +54,8 @@ export interface RequestOptions {
   body?: unknown;
   raw?: BodyInit;
   contentType?: string;
+  /** Extra request headers (the bundle passphrase). */
+  headers?: Record<string, string>;
   /** Do not treat 401 as "session ended" (the login call itself). */
   quiet401?: boolean;
   signal?: AbortSignal;
@@ -53,7 +63,7 @@ export interface RequestOptions {
 
 export async function request<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
-  const headers = baseHeaders(method);
+  const headers = { ...baseHeaders(method), ...(options.headers ?? {}) };
   let body: BodyInit | undefined;
   if (options.raw !== undefined) {
     body = options.raw;
@@ -82,7 +92,7 @@ export async function toError(response: Response): Promise<ApiError> {
   if (type.includes('json')) {
     try {
       const p = await response.json();
-      return new ApiError(response.status, p.title ?? response.statusText, p.detail, Array.isArray(p.errors) ? p.errors : []);
+      return new ApiError(response.status, p.title ?? response.statusText, p.detail, Array.isArray(p.errors) ? p.errors : [], p && typeof p === 'object' ? p : {});
     } catch {
       // fall through to the plain description
     }

@@ -5,6 +5,7 @@ import * as kinds from './kinds';
 import { ConfigPage } from './pages/ConfigPage';
 import { Dashboard } from './pages/Dashboard';
 import { Login } from './pages/Login';
+import { PersistencePage } from './pages/PersistencePage';
 import { RuleEditor } from './pages/RuleEditor';
 import { pathOf, queryOf, route } from './router';
 import { logout, restoreSession, session, type Role } from './session';
@@ -29,6 +30,7 @@ const nav: NavItem[] = [
   { href: '/certificates', label: 'Certificates' },
   { href: '/rules', label: 'Rules' },
   { href: '/datagroups', label: 'Data groups' },
+  { href: '/persistence', label: 'Persistence' },
   { href: '/config', label: 'Configuration' },
   { href: '/users', label: 'Users', roles: ['admin', 'auditor'] },
 ];
@@ -131,6 +133,8 @@ function Page(props: { path: string; query: URLSearchParams; role: Role }) {
       if (seg.length > 1) return <RuleEditor key={seg[1]} name={seg[1]} />;
       if (props.query.get('new')) return <RuleEditor key="new" name={null} />;
       return <ObjectPage spec={kinds.rules} />;
+    case 'persistence':
+      return <PersistencePage />;
     case 'config':
       return <ConfigPage />;
     case 'users':

@@ -6,7 +6,9 @@ import { compact, Field, FieldErrors, mapErrors, type FieldSpec, type FormContex
 import { memberStates, parseRecords, type KindSpec } from './kinds';
 import { notify, notifyError } from './notices';
 import { navigate } from './router';
+import { MemberHealth, memberKey } from './health';
 import { canWrite, session } from './session';
+import { live } from './status';
 import { useStore } from './store';
 
 /** Names of other objects offered as choices in forms, from the current config. */
@@ -406,7 +408,10 @@ export function PoolMembersRow(props: { pool: Obj; canWrite: boolean; reload: ()
   const members = (Array.isArray(props.pool.members) ? props.pool.members : []) as Obj[];
   const act = useAction();
   const pool = String(props.pool.name);
-  const keyOf = (m: Obj) => (String(m.address).includes(':') ? `[${m.address}]:${m.port}` : `${m.address}:${m.port}`);
+  const keyOf = (m: Obj) => memberKey(String(m.address), Number(m.port));
+  // Health comes from the live status stream the console keeps open.
+  const status = useStore(live).status;
+  const health = status?.pools.find((p) => p.name === pool)?.members ?? [];
   async function change(m: Obj, state: string) {
     await act.run(`Setting ${keyOf(m)} ${state}`, () => api.patch(`/api/v1/pools/${enc(pool)}/members/${enc(keyOf(m))}`, { state }), () => `${keyOf(m)} is now ${state}`);
     props.reload();
@@ -422,6 +427,10 @@ export function PoolMembersRow(props: { pool: Obj; canWrite: boolean; reload: ()
         {members.map((m) => (
           <li key={keyOf(m)}>
             <code>{keyOf(m)}</code> <Badge kind={String(m.state)}>{String(m.state)}</Badge>{' '}
+            {(() => {
+              const h = health.find((x) => memberKey(x.address, x.port) === keyOf(m));
+              return h ? <MemberHealth pool={pool} m={h} now={status?.time} canResume={props.canWrite} adminFirst={false} /> : null;
+            })()}
             <span class="muted">
               ratio {String(m.ratio)}, priority group {String(m.priorityGroup)}
             </span>

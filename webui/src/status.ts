@@ -10,6 +10,21 @@ export interface MemberStatus {
   since?: string | null;
   currentConnections: number;
   totalConnections: number;
+  /** Health status changes made by the monitors. */
+  transitions?: number;
+  /** One entry per monitor governing the member (its pool's and its node's); null when none does. */
+  monitors?: MonitorStatus[] | null;
+}
+/** One monitor's verdict on a member (docs/HEALTH.md). */
+export interface MonitorStatus {
+  name: string;
+  type: string;
+  scope: 'pool' | 'node';
+  status: string;
+  reason?: string | null;
+  since?: string | null;
+  transitions: number;
+  awaitingResume: boolean;
 }
 export interface PoolStatus {
   name: string;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, baseHeaders, request, toError } from '../api';
 import { ActionStatus, Badge, Confirm, ErrorBox, Loading, formatTime, useAction } from '../components';
 import { useLoad } from '../crud';
-import { diffJson, type Change } from '../diff';
+import { DiffView, isConfigDiff, type ConfigDiff } from '../diff';
 import { notify } from '../notices';
 import { isAdmin, session } from '../session';
 import { useStore } from '../store';
@@ -14,9 +14,6 @@ interface Generation {
   summary: string;
   kept: boolean;
 }
-
-/** True when the appliance has no such endpoint (as opposed to "no such generation"). */
-const missingEndpoint = (e: unknown) => e instanceof ApiError && (e.status === 404 || e.status === 405 || e.status === 501) && (e.status !== 404 || (e.detail ?? '').startsWith('no resource at'));
 
 export function ConfigPage() {
   const s = useStore(session);
@@ -115,30 +112,18 @@ export function ConfigPage() {
 }
 
 function DiffPanel(props: { from: number; to: number }) {
-  const [result, setResult] = useState<{ source: 'appliance' | 'browser'; changes: Change[] | null; raw?: unknown } | null>(null);
+  const [result, setResult] = useState<{ from: number; to: number; diff: ConfigDiff } | null>(null);
   const act = useAction();
 
   async function show(e: Event) {
     e.preventDefault();
     setResult(null);
-    await act.run(`Comparing generation ${props.from} with ${props.to}`, async () => {
-      try {
-        const raw = await api.get<unknown>(`/api/v1/config/diff?from=${props.from}&to=${props.to}`);
-        const changes = raw && typeof raw === 'object' && Array.isArray((raw as { changes?: unknown }).changes) ? ((raw as { changes: Change[] }).changes) : null;
-        setResult({ source: 'appliance', changes, raw });
-        return changes?.length ?? 0;
-      } catch (err) {
-        if (!missingEndpoint(err)) throw err;
-      }
-      const [a, b] = await Promise.all([
-        api.get<{ config: unknown; kept: boolean }>(`/api/v1/config/generations/${props.from}`),
-        api.get<{ config: unknown; kept: boolean }>(`/api/v1/config/generations/${props.to}`),
-      ]);
-      if (!a.kept || !b.kept) throw new Error('one of these generations no longer keeps its configuration');
-      const changes = diffJson(a.config, b.config);
-      setResult({ source: 'browser', changes });
-      return changes.length;
-    }, (n) => `${n} difference(s)`);
+    const r = await act.run(
+      `Comparing generation ${props.from} with ${props.to}`,
+      () => api.get<{ from: number; to: number; diff: ConfigDiff }>(`/api/v1/config/diff?from=${props.from}&to=${props.to}`),
+      (r) => `Generation ${r.from} → ${r.to}: ${r.diff.counts.added} added, ${r.diff.counts.changed} changed, ${r.diff.counts.removed} removed`,
+    );
+    if (r) setResult(r);
   }
 
   return (
@@ -151,74 +136,68 @@ function DiffPanel(props: { from: number; to: number }) {
         <button type="submit">Show diff</button>
       </form>
       <ActionStatus state={act.state} />
-      {result && (
-        <div>
-          <p class="muted">{result.source === 'appliance' ? 'Diff from the appliance.' : 'Computed in the browser from the two generations (the appliance has no diff endpoint yet).'}</p>
-          {result.changes ? <ChangeList changes={result.changes} /> : <pre class="json">{JSON.stringify(result.raw, null, 2)}</pre>}
-        </div>
-      )}
+      {result && <DiffView diff={result.diff} label="Differences" emptyText={`Generations ${result.from} and ${result.to} hold the same configuration.`} />}
     </div>
   );
 }
 
-function ChangeList(props: { changes: Change[] }) {
-  if (props.changes.length === 0) return <p>No differences.</p>;
-  const show = (v: unknown) => (v === undefined ? '' : JSON.stringify(v));
-  return (
-    <div class="table-wrap">
-      <table class="diff" aria-label="Differences">
-        <thead>
-          <tr>
-            <th scope="col">Path</th>
-            <th scope="col">Change</th>
-            <th scope="col">Before</th>
-            <th scope="col">After</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.changes.map((c) => (
-            <tr key={c.path + c.op} class={`diff-${c.op}`}>
-              <td>
-                <code>{c.path}</code>
-              </td>
-              <td>{c.op}</td>
-              <td>
-                <code class="before">{show(c.before)}</code>
-              </td>
-              <td>
-                <code class="after">{show(c.after)}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+interface BundleReport {
+  mode: string;
+  dryRun: boolean;
+  valid: boolean;
+  applied: boolean;
+  baseGeneration: number;
+  generation: number | null;
+  bundle: { format: number; sourceFormat: number; productVersion: string; created: string; sourceHost: string; generation: number; keys: string; omittedKeys: string[] };
+  signature: { signed: boolean; fingerprint?: string | null; signer?: string | null; trusted: boolean; required: boolean };
+  diff: ConfigDiff;
+  errors: { path: string; message: string }[];
 }
+
+type ApplyMode = 'replace' | 'merge';
+
+/** What a refused import said: the problem's title, detail and reason, its field errors, and its diff (422). */
+interface Refusal {
+  status: number;
+  title: string;
+  detail?: string;
+  reason?: string;
+  errors: { path: string; message: string }[];
+  diff?: ConfigDiff;
+}
+
+const refusalOf = (e: unknown): Refusal | null =>
+  e instanceof ApiError && e.status >= 400
+    ? { status: e.status, title: e.title, detail: e.detail, reason: e.reason, errors: e.errors, diff: isConfigDiff(e.problem.diff) ? e.problem.diff : undefined }
+    : null;
 
 function BundlePanel(props: { admin: boolean; onApplied: () => void }) {
-  const [exportMissing, setExportMissing] = useState(false);
-  const [importMissing, setImportMissing] = useState(false);
+  const [exportPhrase, setExportPhrase] = useState('');
+  const [exportRefusal, setExportRefusal] = useState<Refusal | null>(null);
   const [file, setFile] = useState<File | null>(null);
-  const [dryRun, setDryRun] = useState<unknown>(null);
+  const [importPhrase, setImportPhrase] = useState('');
+  const [mode, setMode] = useState<ApplyMode>('replace');
+  const [report, setReport] = useState<BundleReport | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [confirming, setConfirming] = useState(false);
   const exp = useAction();
   const imp = useAction();
 
-  async function doExport() {
-    await exp.run('Exporting the bundle', async () => {
-      const response = await fetch('/api/v1/bundle', { headers: { ...baseHeaders(), Accept: '*/*' }, credentials: 'same-origin' });
+  async function doExport(e: Event) {
+    e.preventDefault();
+    setExportRefusal(null);
+    await exp.run(exportPhrase ? 'Exporting the bundle with private keys' : 'Exporting the bundle', async () => {
+      const headers: Record<string, string> = { ...baseHeaders(), Accept: '*/*' };
+      if (exportPhrase) headers['X-Bundle-Passphrase'] = exportPhrase;
+      const response = await fetch('/api/v1/bundle', { headers, credentials: 'same-origin' });
       if (!response.ok) {
-        const e = await toError(response);
-        if (missingEndpoint(e)) {
-          setExportMissing(true);
-          throw new Error('bundle export is not available on this box');
-        }
-        throw e;
+        const err = await toError(response);
+        setExportRefusal(refusalOf(err));
+        throw err;
       }
       const blob = await response.blob();
       const disposition = response.headers.get('Content-Disposition') ?? '';
-      const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] ?? 'fulcrum-bundle';
+      const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] ?? 'fulcrum-bundle.zip';
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
@@ -227,95 +206,241 @@ function BundlePanel(props: { admin: boolean; onApplied: () => void }) {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10000);
-      return blob.size;
-    }, (size) => `Downloaded the bundle (${size} bytes)`);
+      return { size: blob.size, generation: response.headers.get('Fulcrum-Generation') };
+    }, (r) => `Downloaded the bundle of generation ${r.generation ?? '?'} (${r.size} bytes${exportPhrase ? ', private keys encrypted with the passphrase' : ', without private keys'})`);
   }
 
-  async function upload(mode: 'dryRun' | 'replace') {
-    if (!file) return;
-    const label = mode === 'dryRun' ? `Checking ${file.name} (dry run)` : `Importing ${file.name}`;
-    const r = await imp.run(label, async () => {
-      try {
-        return await request<unknown>(`/api/v1/bundle?mode=${mode}`, { method: 'POST', raw: file, contentType: 'application/octet-stream' });
-      } catch (e) {
-        if (missingEndpoint(e)) {
-          setImportMissing(true);
-          throw new Error('bundle import is not available on this box');
-        }
-        throw e;
-      }
-    }, () => (mode === 'dryRun' ? 'Dry run done: review the changes below, then apply' : 'Imported: the bundle is the current configuration'));
-    if (r !== undefined) {
-      if (mode === 'dryRun') setDryRun(r ?? {});
-      else {
-        setDryRun(null);
-        notify('ok', `Imported ${file.name}`);
-        props.onApplied();
-      }
+  function reset() {
+    setReport(null);
+    setRefusal(null);
+    imp.clear();
+  }
+
+  async function post(query: string): Promise<BundleReport> {
+    setRefusal(null);
+    try {
+      return await request<BundleReport>(`/api/v1/bundle?${query}`, {
+        method: 'POST',
+        raw: file!,
+        contentType: 'application/octet-stream',
+        headers: importPhrase ? { 'X-Bundle-Passphrase': importPhrase } : undefined,
+      });
+    } catch (e) {
+      setRefusal(refusalOf(e));
+      throw e;
     }
   }
 
-  const changes = dryRun && typeof dryRun === 'object' ? ((dryRun as { changes?: Change[]; diff?: Change[] }).changes ?? (dryRun as { diff?: Change[] }).diff) : undefined;
+  async function dryRun(e: Event) {
+    e.preventDefault();
+    if (!file) return;
+    setReport(null);
+    const r = await imp.run(
+      `Checking ${file.name} (dry run, ${mode})`,
+      () => post(mode === 'replace' ? 'mode=dryRun' : 'mode=merge&dryRun=true'),
+      (r) => (r.valid ? `Dry run done: nothing was changed. Review the ${mode} below, then apply it.` : 'Dry run done: the bundle is not valid here'),
+    );
+    if (r) setReport(r);
+  }
+
+  async function apply() {
+    setConfirming(false);
+    if (!file || !report) return;
+    const applying = mode;
+    const r = await imp.run(`Importing ${file.name} (${applying})`, () => post(`mode=${applying}`), (r) =>
+      r.applied
+        ? `Imported (${applying}): generation ${r.generation} is the bundle's configuration. To undo, roll back to generation ${r.baseGeneration}.`
+        : `Imported (${applying}): nothing changed, so no new generation was made`,
+    );
+    if (r) {
+      setReport(null);
+      if (r.applied) notify('ok', `Imported ${file.name}: generation ${r.generation}`);
+      props.onApplied();
+    }
+  }
+
+  const canApply = report !== null && report.valid && report.dryRun;
+  const empty = report !== null && report.diff.added.length + report.diff.changed.length + report.diff.removed.length === 0;
   return (
     <div class="panel">
       <h2>Bundle</h2>
-      <p class="muted">A bundle is the whole configuration in one file, to keep or to move to another box.</p>
-      <div class="actions left">
-        <button type="button" onClick={doExport}>
-          Export bundle
-        </button>
-      </div>
-      {exportMissing && (
-        <p class="unavailable" role="status">
-          Bundle export is not available on this box (the appliance has no /api/v1/bundle yet).
-        </p>
-      )}
+      <p class="muted">A bundle is the whole configuration in one file, to keep or to move to another box. Private keys travel only encrypted, with a passphrase.</p>
+      <form class="bundle-form" onSubmit={doExport} aria-label="Export a bundle">
+        <h3>Export</h3>
+        <div class="field">
+          <label for="export-passphrase">Passphrase for private keys (optional, admin only)</label>
+          <input id="export-passphrase" type="password" autoComplete="new-password" value={exportPhrase} onInput={(e) => setExportPhrase(e.currentTarget.value)} aria-describedby="export-passphrase-help" />
+          <small class="help" id="export-passphrase-help">
+            Without one, certificates' private keys are left out. With one, they are encrypted with it: only an admin may export keys.
+          </small>
+        </div>
+        <div class="actions left">
+          <button type="submit">Export bundle</button>
+        </div>
+      </form>
       <ActionStatus state={exp.state} />
-      {props.admin && (
-        <form
-          class="bundle-import"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void upload('dryRun');
-          }}
-        >
-          <label for="bundle-file">Import a bundle</label>
-          <input id="bundle-file" type="file" onChange={(e) => {
-            setFile(e.currentTarget.files?.[0] ?? null);
-            setDryRun(null);
-          }} />
+      {exportRefusal && <RefusalBox refusal={exportRefusal} what="export" />}
+      {props.admin ? (
+        <form class="bundle-form" onSubmit={dryRun} aria-label="Import a bundle">
+          <h3>Import</h3>
+          <div class="field">
+            <label for="bundle-file">Bundle file</label>
+            <input
+              id="bundle-file"
+              type="file"
+              accept=".zip,application/zip"
+              onChange={(e) => {
+                setFile(e.currentTarget.files?.[0] ?? null);
+                reset();
+              }}
+            />
+          </div>
+          <div class="field">
+            <label for="import-passphrase">Passphrase (if the bundle holds encrypted keys)</label>
+            <input id="import-passphrase" type="password" autoComplete="off" value={importPhrase} onInput={(e) => { setImportPhrase(e.currentTarget.value); reset(); }} />
+          </div>
+          <fieldset class="field">
+            <legend class="label">How to apply it</legend>
+            <label class="check">
+              <input type="radio" name="import-mode" value="replace" checked={mode === 'replace'} onChange={() => { setMode('replace'); reset(); }} /> Replace: the configuration becomes exactly the bundle's (objects not in it are removed)
+            </label>
+            <label class="check">
+              <input type="radio" name="import-mode" value="merge" checked={mode === 'merge'} onChange={() => { setMode('merge'); reset(); }} /> Merge: the bundle's objects are added or updated, nothing is removed
+            </label>
+          </fieldset>
           <div class="actions left">
-            <button type="submit" data-mutates disabled={!file}>
+            <button type="submit" data-mutates disabled={!file || imp.state.running !== null}>
               Check import (dry run)
             </button>
-            {dryRun !== null && (
+            {canApply && !empty && (
               <button type="button" class="danger" data-mutates onClick={() => setConfirming(true)}>
-                Apply import (replace)
+                Apply import ({mode})
               </button>
             )}
           </div>
         </form>
-      )}
-      {importMissing && (
-        <p class="unavailable" role="status">
-          Bundle import is not available on this box (the appliance has no /api/v1/bundle yet).
-        </p>
+      ) : (
+        <p class="muted read-only-note">Only an admin can import a bundle.</p>
       )}
       <ActionStatus state={imp.state} />
-      {dryRun !== null && (Array.isArray(changes) ? <ChangeList changes={changes} /> : <pre class="json">{JSON.stringify(dryRun, null, 2)}</pre>)}
-      {confirming && (
+      {refusal && <RefusalBox refusal={refusal} what="import" />}
+      {report && <ReportView report={report} />}
+      {confirming && report && (
         <Confirm
-          title="Replace the configuration with this bundle?"
-          message={<p>The bundle's configuration replaces the current one, as a new generation. You can roll back afterwards.</p>}
-          confirmLabel="Replace configuration"
+          title={mode === 'merge' ? 'Merge this bundle into the configuration?' : 'Replace the configuration with this bundle?'}
+          message={
+            <>
+              <p>
+                {mode === 'merge'
+                  ? 'The bundle\'s objects are added or updated; nothing is removed.'
+                  : 'The bundle\'s configuration replaces the current one; objects not in the bundle are removed.'}{' '}
+                {report.diff.counts.added} added, {report.diff.counts.changed} changed, {report.diff.counts.removed} removed, as one new generation. Traffic follows at once.
+              </p>
+              <p>To undo it, roll back to generation {report.baseGeneration}.</p>
+            </>
+          }
+          confirmLabel={mode === 'merge' ? 'Merge configuration' : 'Replace configuration'}
           danger
           onClose={() => setConfirming(false)}
-          onConfirm={() => {
-            setConfirming(false);
-            void upload('replace');
-          }}
+          onConfirm={() => void apply()}
         />
       )}
+    </div>
+  );
+}
+
+function RefusalBox(props: { refusal: Refusal; what: 'export' | 'import' }) {
+  const r = props.refusal;
+  const heading =
+    r.status === 403 ? (props.what === 'export' ? 'Not allowed: exporting private keys is for admins only' : 'Refused by the signature policy') : props.what === 'export' ? 'The export was refused' : 'The bundle was refused';
+  return (
+    <div class="error-box refusal" role="alert" data-reason={r.reason ?? ''}>
+      <p>
+        <strong>{heading}</strong> ({r.status} {r.title}
+        {r.reason ? `, reason ${r.reason}` : ''})
+      </p>
+      {r.detail && <p>{r.detail}</p>}
+      {r.errors.length > 0 && (
+        <ul class="import-errors" aria-label="Validation errors">
+          {r.errors.map((e) => (
+            <li key={e.path + e.message}>
+              {e.path && <code>{e.path}</code>} {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {r.diff && (
+        <>
+          <p>What the bundle would have changed:</p>
+          <DiffView diff={r.diff} label="Bundle differences" />
+        </>
+      )}
+    </div>
+  );
+}
+
+function ReportView(props: { report: BundleReport }) {
+  const { bundle, signature, diff } = props.report;
+  return (
+    <div class="bundle-report" aria-label="Dry run result" role="region">
+      <dl class="facts">
+        <div>
+          <dt>From</dt>
+          <dd data-fact="source">
+            {bundle.sourceHost}, generation {bundle.generation}
+          </dd>
+        </div>
+        <div>
+          <dt>Made</dt>
+          <dd>{formatTime(bundle.created)}</dd>
+        </div>
+        <div>
+          <dt>Format</dt>
+          <dd>
+            {bundle.format}
+            {bundle.sourceFormat !== bundle.format ? ` (upgraded from ${bundle.sourceFormat})` : ''}, fulcrum {bundle.productVersion}
+          </dd>
+        </div>
+        <div>
+          <dt>Private keys</dt>
+          <dd data-fact="keys">
+            {bundle.keys === 'encrypted' ? 'encrypted (passphrase)' : bundle.keys === 'omitted' ? `left out${bundle.omittedKeys.length ? `: ${bundle.omittedKeys.join(', ')}` : ''}` : 'none'}
+          </dd>
+        </div>
+        <div>
+          <dt>Signature</dt>
+          <dd data-fact="signature">
+            {signature.signed ? (
+              <>
+                <Badge kind={signature.trusted ? 'up' : 'warn'}>{signature.trusted ? 'trusted' : 'not trusted'}</Badge> signed by {signature.signer ?? 'an unknown signer'}{' '}
+                {signature.fingerprint && <code class="fingerprint">{signature.fingerprint}</code>}
+              </>
+            ) : (
+              <Badge kind="warn">unsigned</Badge>
+            )}
+            {signature.required ? ' (this box requires a trusted signature)' : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Applies to</dt>
+          <dd>
+            generation {props.report.baseGeneration} ({props.report.mode === 'merge' ? 'merge' : 'replace'})
+          </dd>
+        </div>
+      </dl>
+      {props.report.errors.length > 0 && (
+        <div class="error-box" role="alert">
+          <p>The configuration would not be valid:</p>
+          <ul class="import-errors" aria-label="Validation errors">
+            {props.report.errors.map((e) => (
+              <li key={e.path + e.message}>
+                {e.path && <code>{e.path}</code>} {e.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <DiffView diff={diff} label="Bundle differences" emptyText="The bundle matches the current configuration: importing it changes nothing." />
     </div>
   );
 }

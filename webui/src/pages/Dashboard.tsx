@@ -1,19 +1,13 @@
 import { Badge, ErrorBox, formatBytes, Loading, Sparkline } from '../components';
-import { live, type MemberStatus } from '../status';
+import { MemberHealth, memberKey } from '../health';
+import { canWrite, session } from '../session';
+import { live } from '../status';
 import { useStore } from '../store';
-
-/** A member's state as an operator reads it: administrative state first, then health with the monitor's reason. */
-export function memberState(m: MemberStatus): { kind: string; text: string; title?: string } {
-  if (m.state === 'forced-offline') return { kind: 'forced-offline', text: 'forced offline' };
-  if (m.state === 'disabled') return { kind: 'disabled', text: 'disabled' };
-  if (m.status === 'down') return { kind: 'down', text: m.reason ? `down: ${m.reason}` : 'down', title: m.reason ?? undefined };
-  if (m.status === 'disabled') return { kind: 'disabled', text: m.reason ? `disabled: ${m.reason}` : 'disabled' };
-  if (m.status === 'up') return { kind: 'up', text: 'up' };
-  return { kind: 'unchecked', text: m.status || 'unchecked', title: 'no monitor result yet' };
-}
 
 export function Dashboard() {
   const state = useStore(live);
+  const s = useStore(session);
+  const canResume = canWrite(s?.role, 'pools');
   const status = state.status;
   return (
     <section aria-labelledby="page-title">
@@ -89,24 +83,21 @@ export function Dashboard() {
                     <td>
                       {p.activeMembers} of {p.members.length} active
                     </td>
-                    <td>{p.members.reduce((a, m) => a + m.currentConnections, 0)}</td>
-                    <td>{p.members.reduce((a, m) => a + m.totalConnections, 0)}</td>
+                    <td class="num" data-label="connections">{p.members.reduce((a, m) => a + m.currentConnections, 0)}</td>
+                    <td class="num" data-label="total">{p.members.reduce((a, m) => a + m.totalConnections, 0)}</td>
                   </tr>
                   {p.members.map((m) => {
-                    const st = memberState(m);
-                    const key = m.address.includes(':') ? `[${m.address}]:${m.port}` : `${m.address}:${m.port}`;
+                    const key = memberKey(m.address, m.port);
                     return (
                       <tr key={key} class="member-row" data-member={key}>
                         <td class="indent">
                           <code>{key}</code>
                         </td>
-                        <td>
-                          <Badge kind={st.kind} title={st.title}>
-                            {st.text}
-                          </Badge>
+                        <td class="state">
+                          <MemberHealth pool={p.name} m={m} now={status.time} canResume={canResume} />
                         </td>
-                        <td>{m.currentConnections}</td>
-                        <td>{m.totalConnections}</td>
+                        <td class="num" data-label="connections">{m.currentConnections}</td>
+                        <td class="num" data-label="total">{m.totalConnections}</td>
                       </tr>
                     );
                   })}
