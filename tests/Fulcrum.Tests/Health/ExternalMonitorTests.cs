@@ -44,9 +44,10 @@ public sealed class ExternalMonitorTests
         var monitor = new Monitor { Name = "x", Type = "external", Interval = 1, Timeout = 3, Program = program };
         await using var live = await LiveMonitor.StartAsync(monitor, "127.0.0.1", 80);
 
-        // The first probe starts within one interval and is killed 3 s later.
+        // The first probe starts within one interval and is killed 3 s later; a loaded 2-core CI box gets 1 s of slack
+        // (a process start and a kill of its tree are each tens of milliseconds there, and both are on this path).
         var took = await live.WaitForAsync(HealthStatus.Down, 6);
-        Assert.InRange(took.TotalSeconds, 2.9, 4.6);
+        Assert.InRange(took.TotalSeconds, 2.9, 5.0);
         Assert.Matches("^external: killed after 3s$", live.Member.Health.Reason);
 
         await Task.Delay(500);
