@@ -37,7 +37,7 @@ internal sealed partial class HttpSession
             var http = _plan.Http!;
             var bodyLeft = _upload is not null || (rules.RequestBodyOverride is null && (_req.Framing == HttpBodyFraming.Chunked || (_req.Framing == HttpBodyFraming.ContentLength && _req.ContentLength > 0)));
             var keep = _req.KeepAlive && !bodyLeft && !rules.CloseAfterResponse && http.KeepAliveTimeout > 0 && (http.MaxRequests == 0 || _requests < http.MaxRequests);
-            _localStatus = rules.PendingResponse!.Status;
+            _localStatus = rules.LocalInFlight!.Status;
             _ctx.Client.DiscardOutput();
             _responseBytes = rules.WriteLocalResponse(_ctx.Client, keep);
             rules.EndRequest();

@@ -83,6 +83,7 @@ public sealed partial class RuleSession : IRuleHttp
         _responsePhase = false;
         _responseStarted = false;
         _uri = null;
+        _local = null;
         _requestBody = default;
         _responseBody = default;
         RequestCollect = 0;
@@ -154,8 +155,10 @@ public sealed partial class RuleSession : IRuleHttp
     internal void EndRequest()
     {
         _responsePhase = false;
-        _local = null;
     }
+
+    /// <summary>The local response being sent (kept past HTTP_RESPONSE_RELEASE, which ends the rule's request scope).</summary>
+    internal LocalResponse? LocalInFlight => _local;
 
     // IRuleHttp
     public string Method => Encoding.ASCII.GetString(_req![_req.MethodRange]);
