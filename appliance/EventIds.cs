@@ -40,6 +40,10 @@ internal static class EventIds
     // 7000–7099: rule runtime (Fulcrum.Scripting's RuleLog): 7000 rule failed, 7001 rule log line.
     public const int RuleFailed = 7000;
     public const int RuleMessage = 7001;
+    // 7100–7199: rules in the data plane.
+    public const int RuleCompileFailed = 7100;
+    public const int RuleWarmFailed = 7101;
+    public const int RuleVirtualRefused = 7102;
 
     public const int HostStarting = 9000;
     public const int HostStopping = 9001;

@@ -17,7 +17,8 @@ public static class DataPlaneServiceCollectionExtensions
     {
         services.AddSingleton<DataPlaneCounters>();
         services.AddSingleton<TimeoutSweeper>();
-        services.AddSingleton<IProxyEventSink, NullProxyEventSink>();
+        services.AddSingleton<Rules.RuleSetCache>();
+        services.AddSingleton<IProxyEventSink, Rules.RuleEventSink>();
         services.AddSingleton<OneConnectPool>();
         services.AddSingleton<ServerConnector>();
         services.AddSingleton<TcpProxy>();

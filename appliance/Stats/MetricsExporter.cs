@@ -9,10 +9,12 @@ namespace Fulcrum.Appliance.Stats;
 public sealed class MetricsExporter
 {
     private readonly DataPlaneCounters _counters;
+    private readonly Scripting.Runtime.RuleRuntime? _rules;
 
-    public MetricsExporter(DataPlaneCounters counters)
+    public MetricsExporter(DataPlaneCounters counters, Scripting.Runtime.RuleRuntime? rules = null)
     {
         _counters = counters;
+        _rules = rules;
     }
 
     public string Render()
@@ -31,6 +33,10 @@ public sealed class MetricsExporter
         text.Sample("fulcrum_accesslog_written_total", _counters.AccessLogWritten);
         text.Family("fulcrum_accesslog_dropped_total", "counter", "Access-log lines dropped because the writer fell behind.");
         text.Sample("fulcrum_accesslog_dropped_total", _counters.AccessLogDropped);
+        if (_rules is not null)
+        {
+            DataPlane.Rules.RuleMetrics.Write(text, _rules.Statistics());
+        }
         return text.ToString();
     }
 

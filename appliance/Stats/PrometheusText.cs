@@ -39,6 +39,14 @@ public sealed class PrometheusText
         _out.Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
     }
 
+    /// <summary>A sample with a fractional value (microseconds, averages).</summary>
+    public void Sample(string name, double value, params (string Name, string Value)[] labels)
+    {
+        Sample(name, 0L, labels);
+        _out.Length -= 2; // the "0\n" just written
+        _out.Append(value.ToString("0.###", CultureInfo.InvariantCulture)).Append('\n');
+    }
+
     public override string ToString() => _out.ToString();
 
     public static string EscapeLabel(string value)

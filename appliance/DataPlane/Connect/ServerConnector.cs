@@ -32,9 +32,15 @@ public sealed class ServerConnector
     /// <param name="reuseKey">OneConnect key stored on the connection (null: not reusable by other clients).</param>
     public async ValueTask<ConnectResult> ConnectAsync(ProxyContext ctx, IPAddress? reuseKey, MemberState? avoid = null, MemberState? preselected = null)
     {
+        var rules = ctx.Rules;
+        preselected ??= rules?.Preselected();
         var pool = ctx.Pool;
         if (pool is null)
         {
+            if (rules is not null && _events.IsActive(ctx) && await RuleFailedAsync(ctx, rules).ConfigureAwait(false) && ctx.Pool is not null)
+            {
+                return await ConnectAsync(ctx, reuseKey, null, rules.Preselected()).ConfigureAwait(false);
+            }
             return new ConnectResult(null, TerminationCause.NoMember);
         }
         var tries = 1 + Math.Max(0, pool.Config.Config.ReselectTries);
@@ -53,13 +59,27 @@ public sealed class ServerConnector
                     {
                         failure = TerminationCause.NoMember;
                     }
+                    // LB_FAILED also when nothing could be picked: a rule may choose another pool (sorry server) or answer.
+                    if (rules is not null && _events.IsActive(ctx) && await RuleFailedAsync(ctx, rules).ConfigureAwait(false) && ctx.Pool is { } next)
+                    {
+                        (pool, exclude, attempt, tries, preselected) = (next, null, -1, 1 + Math.Max(0, next.Config.Config.ReselectTries), rules.Preselected());
+                        continue;
+                    }
                     break;
                 }
             }
             ctx.Member = member;
             if (_events.IsActive(ctx))
             {
-                await _events.OnEventAsync(ProxyEvent.LbSelected, ctx).ConfigureAwait(false);
+                if (await _events.OnEventAsync(ProxyEvent.LbSelected, ctx).ConfigureAwait(false) != ProxyEventStatus.Continue)
+                {
+                    return new ConnectResult(null, TerminationCause.None);
+                }
+                if (rules is not null && rules.TakeReselect() && ctx.Pool is { } chosen)
+                {
+                    (pool, exclude, attempt, tries, preselected) = (chosen, null, -1, 1 + Math.Max(0, chosen.Config.Config.ReselectTries), rules.Preselected());
+                    continue;
+                }
             }
             var (connection, cause) = await ConnectOneAsync(ctx, member, reuseKey).ConfigureAwait(false);
             if (connection is not null)
@@ -74,9 +94,18 @@ public sealed class ServerConnector
             member.Failed();
             _counters.Member(member).Error(cause);
             ctx.PoolCounters?.Error(cause);
-            if (_events.IsActive(ctx))
+            if (rules is not null && _events.IsActive(ctx))
             {
-                await _events.OnEventAsync(ProxyEvent.LbFailed, ctx).ConfigureAwait(false);
+                ctx.Member = member;
+                if (await RuleFailedAsync(ctx, rules).ConfigureAwait(false) && ctx.Pool is { } next)
+                {
+                    (pool, exclude, attempt, tries, preselected) = (next, null, -1, 1 + Math.Max(0, next.Config.Config.ReselectTries), rules.Preselected());
+                    continue;
+                }
+                if (rules.Verdict != Rules.RuleVerdict.None)
+                {
+                    break;
+                }
             }
             if (cause == TerminationCause.Resource)
             {
@@ -85,6 +114,13 @@ public sealed class ServerConnector
             exclude = member;
         }
         return new ConnectResult(null, failure);
+    }
+
+    /// <summary>LB_FAILED: true when a rule asked to pick again (a new pool or member, or reselect).</summary>
+    private async ValueTask<bool> RuleFailedAsync(ProxyContext ctx, Rules.RuleSession rules)
+    {
+        var status = await _events.OnEventAsync(ProxyEvent.LbFailed, ctx).ConfigureAwait(false);
+        return status == ProxyEventStatus.Continue && rules.TakeReselect();
     }
 
     private async ValueTask<(ServerConnection?, TerminationCause)> ConnectOneAsync(ProxyContext ctx, MemberState member, IPAddress? reuseKey)

@@ -89,8 +89,23 @@ internal sealed partial class HttpSession
         var http = _plan.Http!;
         var raw = _req.Raw;
         var lineEnd = raw.IndexOf("\r\n"u8) + 2;
-        dst.Append(raw[..lineEnd]);
+        var rules = _ctx.Rules;
+        if (rules is null || !rules.WriteRequestLine(dst))
+        {
+            dst.Append(raw[..lineEnd]);
+        }
         var upgrade = (_req.ConnectionOptions & HttpConnectionOptions.Upgrade) != 0 && _req.HasUpgrade;
+        if (rules is not null && rules.WriteRequestFields(dst))
+        {
+            // A rule edited the fields: its list (the proxy's X-Forwarded-For / -Proto / Via included) goes out instead.
+            if (upgrade)
+            {
+                dst.Append("Connection: upgrade\r\n"u8);
+            }
+            dst.Append("\r\n"u8);
+            rules.WriteRequestBodyOverride(dst);
+            return;
+        }
         var tokens = _req.ConnectionTokens;
         foreach (ref readonly var field in _req.Headers)
         {

@@ -101,9 +101,20 @@ internal sealed partial class HttpSession
         var framing = _res.Framing;
         var keepClient = _req.KeepAlive && framing != HttpBodyFraming.UntilClose && framing != HttpBodyFraming.Tunnel
             && http.KeepAliveTimeout > 0 && (http.MaxRequests == 0 || _requests < http.MaxRequests);
-        if (_proxy.Events.IsActive(_ctx))
+        if (_ctx.Rules is { } rules)
         {
-            await _proxy.Events.OnEventAsync(ProxyEvent.HttpResponse, _ctx).ConfigureAwait(false);
+            if (await _proxy.Events.OnEventAsync(ProxyEvent.HttpResponse, _ctx).ConfigureAwait(false) != ProxyEventStatus.Continue
+                || (rules.ResponseCollect > 0 && !await CollectResponseBodyAsync(server, rules).ConfigureAwait(false))
+                || await _proxy.Events.OnEventAsync(ProxyEvent.HttpResponseRelease, _ctx).ConfigureAwait(false) != ProxyEventStatus.Continue)
+            {
+                await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
+                return await RuleVerdictAsync(server, writeLog: false).ConfigureAwait(false);
+            }
+            rules.ResponseStarted();
+            if (rules.ResponseBodyOverride is not null)
+            {
+                return await SendResponseOverrideAsync(server, rules, keepClient).ConfigureAwait(false);
+            }
         }
         WriteResponseHead(client, keepClient, upgrade: false);
         _responseBytes = client.Buffered;
@@ -120,10 +131,6 @@ internal sealed partial class HttpSession
                 _requestCause = TerminationCause.ClientClosed;
                 await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
                 return false;
-        }
-        if (_proxy.Events.IsActive(_ctx))
-        {
-            await _proxy.Events.OnEventAsync(ProxyEvent.HttpResponseRelease, _ctx).ConfigureAwait(false);
         }
 
         // The response is complete. If the request body is still coming (the member answered early), the two sides
@@ -195,7 +202,8 @@ internal sealed partial class HttpSession
         var lineEnd = raw.IndexOf("\r\n"u8) + 2;
         dst.Append(raw[..lineEnd]);
         var tokens = _res.ConnectionTokens;
-        foreach (ref readonly var field in _res.Headers)
+        var edited = !upgrade && _ctx.Rules is { } rules && rules.WriteResponseFields(dst);
+        foreach (ref readonly var field in edited ? [] : _res.Headers)
         {
             switch (field.Known)
             {
@@ -213,7 +221,7 @@ internal sealed partial class HttpSession
             }
             dst.Append(raw.Slice(field.Line.Offset, field.Line.Length));
         }
-        if (_plan.ServerHeaderValue.Length > 0 && http.ServerHeaderAction == "replace")
+        if (!edited && _plan.ServerHeaderValue.Length > 0 && http.ServerHeaderAction == "replace")
         {
             dst.Append(_plan.ServerHeaderValue);
         }

@@ -19,7 +19,7 @@ internal sealed partial class HttpSession
         {
             if (_bound is { } bound)
             {
-                if (!fresh && _proxy.OneConnect.IsAlive(bound))
+                if (!fresh && _proxy.OneConnect.IsAlive(bound) && (_ctx.Rules is not { } rules || rules.Fits(bound.Member)))
                 {
                     return bound;
                 }
@@ -30,7 +30,7 @@ internal sealed partial class HttpSession
         else if (!fresh && CurrentPool() is { } pool)
         {
             // Load balancing per request; then an idle connection to that member, if one matches.
-            var member = pool.Pick(new Balancing.PickContext(_ctx.ClientEndPoint.Address));
+            var member = _ctx.Rules?.Preselected() ?? pool.Pick(new Balancing.PickContext(_ctx.ClientEndPoint.Address));
             if (member is not null && _proxy.OneConnect.TryTake(member, _reuseKey!, oneConnect, _plan.IdleTimeoutMs) is { } idle)
             {
                 return idle;
@@ -47,6 +47,10 @@ internal sealed partial class HttpSession
     /// </summary>
     private Balancing.PoolState? CurrentPool()
     {
+        if (_ctx.Rules is not null)
+        {
+            return _ctx.Pool; // the rules' session sets it per request: the virtual's pool, or the one a rule chose
+        }
         var pools = _proxy.Balancing.Pools;
         if (!ReferenceEquals(pools, _pools))
         {

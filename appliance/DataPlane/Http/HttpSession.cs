@@ -56,6 +56,7 @@ internal sealed partial class HttpSession : IDisposable
             _xffLine = Encoding.ASCII.GetBytes("X-Forwarded-For: " + Unmap(ctx.ClientEndPoint.Address) + "\r\n");
             _xffTrusted = _plan.TrustedXForwardedFor.Contains(ctx.ClientEndPoint.Address);
         }
+        ctx.Rules?.BindHttp(_req, _res);
         if (_plan.OneConnect is { } oc)
         {
             // PROXY protocol names one client per server connection, so such connections are only reused by that client.
@@ -95,12 +96,17 @@ internal sealed partial class HttpSession : IDisposable
         _localStatus = 0;
         _plan.Counters.Request();
         _ctx.PoolCounters?.Request();
-        if (_proxy.Events.IsActive(_ctx))
+        var rules = _ctx.Rules;
+        if (rules is not null)
         {
-            var status = await _proxy.Events.OnEventAsync(ProxyEvent.HttpRequest, _ctx).ConfigureAwait(false);
-            if (status != ProxyEventStatus.Continue)
+            rules.BeginRequest();
+            if (await _proxy.Events.OnEventAsync(ProxyEvent.HttpRequest, _ctx).ConfigureAwait(false) != ProxyEventStatus.Continue)
             {
-                return status == ProxyEventStatus.Responded;
+                return await RuleVerdictAsync(null).ConfigureAwait(false);
+            }
+            if (rules.RequestCollect > 0 && !await CollectRequestBodyAsync(rules).ConfigureAwait(false))
+            {
+                return await RuleVerdictAsync(null).ConfigureAwait(false);
             }
         }
 
@@ -113,7 +119,7 @@ internal sealed partial class HttpSession : IDisposable
             server = await AcquireServerAsync(fresh: attempt > 0).ConfigureAwait(false);
             if (server is null)
             {
-                return await RespondLocalAsync(503).ConfigureAwait(false);
+                return rules is { Verdict: not Rules.RuleVerdict.None } ? await RuleVerdictAsync(null).ConfigureAwait(false) : await RespondLocalAsync(503).ConfigureAwait(false);
             }
             _connectDone = Stopwatch.GetTimestamp();
             var reused = server.Uses > 0;
@@ -123,11 +129,19 @@ internal sealed partial class HttpSession : IDisposable
             server.Member.RequestStarted();
             server.MemberCounters.Request();
             var retryable = reused && idempotent && !hasBody && attempt == 0;
-            WriteRequestHead(server.Side);
-            if (_proxy.Events.IsActive(_ctx))
+            if (rules is not null)
             {
-                await _proxy.Events.OnEventAsync(ProxyEvent.HttpRequestSend, _ctx).ConfigureAwait(false);
+                rules.Served(server.Member);
+                if (await _proxy.Events.OnEventAsync(ProxyEvent.HttpRequestSend, _ctx).ConfigureAwait(false) != ProxyEventStatus.Continue
+                    || await _proxy.Events.OnEventAsync(ProxyEvent.HttpRequestRelease, _ctx).ConfigureAwait(false) != ProxyEventStatus.Continue)
+                {
+                    server.Member.RequestEnded();
+                    ReleaseServer(server, reusable: true);
+                    return await RuleVerdictAsync(null).ConfigureAwait(false);
+                }
+                hasBody = hasBody && rules.RequestBodyOverride is null;
             }
+            WriteRequestHead(server.Side);
             try
             {
                 if (hasBody && !TryAppendBufferedBody(server.Side))

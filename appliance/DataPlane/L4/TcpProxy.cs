@@ -22,6 +22,11 @@ public sealed class TcpProxy
 
     public async Task RunAsync(ProxyContext ctx)
     {
+        if (ctx.Rules is { } rules && !await rules.CollectClientAsync().ConfigureAwait(false))
+        {
+            await Rules.RuleOutcome.EndAsync(ctx, rules.Verdict == Rules.RuleVerdict.Close ? ProxyEventStatus.Close : ProxyEventStatus.Reset).ConfigureAwait(false);
+            return;
+        }
         ctx.SetDeadline(ctx.Plan.ConnectTimeoutMs * 2 + 1000, TerminationCause.ConnectTimeout);
         var result = await _connector.ConnectAsync(ctx, reuseKey: null).ConfigureAwait(false);
         if (result.Connection is not { } server)
@@ -34,6 +39,10 @@ public sealed class TcpProxy
         var memberCounters = server.MemberCounters;
         try
         {
+            if (ctx.Rules?.ClientPayload is { IsEmpty: false } held)
+            {
+                server.Side.Append(held.Span); // the first bytes a rule collected and released
+            }
             await server.Side.FlushAsync().ConfigureAwait(false); // a PROXY header, if the profile sends one
             ctx.SetDeadline(ctx.Plan.IdleTimeoutMs, TerminationCause.ClientTimeout);
             var up = new Channel(ctx, ctx.Client, server.Side, isRequest: true);
@@ -56,6 +65,10 @@ public sealed class TcpProxy
             }
             server.Close(abort: cause != TerminationCause.None);
             ctx.Server = null;
+            if (ctx.Rules is { } r)
+            {
+                r.Dispatch(Scripting.Events.RuleEvent.ServerClosed);
+            }
         }
     }
 }

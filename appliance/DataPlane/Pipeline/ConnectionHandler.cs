@@ -64,9 +64,9 @@ public sealed class ConnectionHandler
                 ctx.PoolCounters = _counters.Pool(pool.Name);
             }
             // TLS (client-ssl) slots in here: client.Wrap(sslStream) after the handshake, before the protocol reads.
-            if (_events.IsActive(ctx) && await _events.OnEventAsync(ProxyEvent.ClientAccepted, ctx).ConfigureAwait(false) == ProxyEventStatus.Reset)
+            if (_events.IsActive(ctx) && await _events.OnEventAsync(ProxyEvent.ClientAccepted, ctx).ConfigureAwait(false) is not ProxyEventStatus.Continue and var accepted)
             {
-                client.Abort();
+                await Rules.RuleOutcome.EndAsync(ctx, accepted).ConfigureAwait(false);
                 return;
             }
             if (plan.Http is null)

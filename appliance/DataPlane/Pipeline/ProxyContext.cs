@@ -56,6 +56,9 @@ public sealed class ProxyContext : ITimed
         set => Volatile.Write(ref _server, value);
     }
 
+    /// <summary>The connection's rules (null when its virtual has none).</summary>
+    public Rules.RuleSession? Rules { get; set; }
+
     public TerminationCause Cause => (TerminationCause)Volatile.Read(ref _cause);
 
     public long Deadline => Volatile.Read(ref _deadline);

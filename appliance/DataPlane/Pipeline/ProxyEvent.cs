@@ -16,4 +16,9 @@ public enum ProxyEvent : byte
     HttpResponseRelease,
     ClientClosed,
     ServerClosed,
+    ClientData,
+    HttpRequestData,
+    ServerData,
+    HttpRequestRelease,
+    HttpResponseData,
 }

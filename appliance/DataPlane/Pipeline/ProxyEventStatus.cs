@@ -11,4 +11,7 @@ public enum ProxyEventStatus : byte
 
     /// <summary>Reset the client connection now.</summary>
     Reset,
+
+    /// <summary>Flush what was sent to the client and close it (a rule's drop or tcp close).</summary>
+    Close,
 }

@@ -96,4 +96,7 @@ public sealed class VirtualPlan
     public byte[] ServerHeaderValue { get; }
 
     public AccessLogFormat? AccessLog { get; }
+
+    /// <summary>The virtual's rule set for this generation, built on the first connection that needs it.</summary>
+    public Rules.VirtualRules Rules { get; } = new();
 }
