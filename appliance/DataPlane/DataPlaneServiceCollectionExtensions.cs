@@ -19,6 +19,7 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<TimeoutSweeper>();
         services.AddSingleton<IProxyEventSink, NullProxyEventSink>();
         services.AddSingleton<OneConnectPool>();
+        services.AddSingleton<Selection.MemberSelector>();
         services.AddSingleton<ServerConnector>();
         services.AddSingleton<TcpProxy>();
         services.AddSingleton<AccessLogWriter>();

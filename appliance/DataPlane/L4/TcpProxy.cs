@@ -31,6 +31,7 @@ public sealed class TcpProxy
             return;
         }
         ctx.Server = server.Side;
+        ctx.Balancing.Watch(server.Member);
         var memberCounters = server.MemberCounters;
         try
         {
@@ -54,6 +55,7 @@ public sealed class TcpProxy
             {
                 memberCounters.Error(cause);
             }
+            ctx.Balancing.Dispose();
             server.Close(abort: cause != TerminationCause.None);
             ctx.Server = null;
         }
