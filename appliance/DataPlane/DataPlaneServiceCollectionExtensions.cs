@@ -20,6 +20,7 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<Rules.RuleSetCache>();
         services.AddSingleton<IProxyEventSink, Rules.RuleEventSink>();
         services.AddSingleton<OneConnectPool>();
+        services.AddSingleton<Selection.MemberSelector>();
         services.AddSingleton<ServerConnector>();
         services.AddSingleton<TcpProxy>();
         services.AddSingleton<AccessLogWriter>();

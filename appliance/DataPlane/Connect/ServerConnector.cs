@@ -20,9 +20,11 @@ public sealed class ServerConnector
     private readonly DataPlaneCounters _counters;
     private readonly IProxyEventSink _events;
     private readonly ILogger _logger;
+    private readonly Selection.MemberSelector _selector;
 
-    public ServerConnector(DataPlaneCounters counters, IProxyEventSink events, ILogger<ServerConnector> logger)
+    public ServerConnector(DataPlaneCounters counters, IProxyEventSink events, ILogger<ServerConnector> logger, Selection.MemberSelector selector)
     {
+        _selector = selector;
         _counters = counters;
         _events = events;
         _logger = logger;
@@ -48,7 +50,7 @@ public sealed class ServerConnector
         var failure = TerminationCause.NoMember;
         for (var attempt = 0; attempt < tries; attempt++)
         {
-            var member = attempt == 0 && preselected is not null ? preselected : pool.Pick(new PickContext(ctx.ClientEndPoint.Address, null, exclude));
+            var member = attempt == 0 && preselected is not null ? preselected : _selector.Pick(ctx, pool, exclude);
             if (member is null)
             {
                 // With a single member that just failed, trying it again is still better than giving up on a retry.

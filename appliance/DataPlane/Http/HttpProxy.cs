@@ -8,8 +8,9 @@ namespace Fulcrum.Appliance.DataPlane.Http;
 /// <summary>The L7 HTTP/1.1 full proxy (a virtual with an http profile): one <see cref="HttpSession"/> per client connection.</summary>
 public sealed class HttpProxy
 {
-    public HttpProxy(ServerConnector connector, OneConnectPool oneConnect, IProxyEventSink events, AccessLogWriter accessLog, Balancing.BalancingState balancing)
+    public HttpProxy(ServerConnector connector, OneConnectPool oneConnect, IProxyEventSink events, AccessLogWriter accessLog, Balancing.BalancingState balancing, DataPlane.Selection.MemberSelector selector)
     {
+        Selector = selector;
         Balancing = balancing;
         Connector = connector;
         OneConnect = oneConnect;
@@ -26,6 +27,8 @@ public sealed class HttpProxy
     internal AccessLogWriter AccessLog { get; }
 
     internal Balancing.BalancingState Balancing { get; }
+
+    internal DataPlane.Selection.MemberSelector Selector { get; }
 
     public async Task RunAsync(ProxyContext ctx)
     {

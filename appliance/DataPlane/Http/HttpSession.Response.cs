@@ -216,11 +216,14 @@ internal sealed partial class HttpSession
                     continue;
                 case HttpKnownHeader.Server when http.ServerHeaderAction != "pass":
                     continue;
+                case HttpKnownHeader.SetCookie when DataPlane.Selection.MemberSelector.IsRewritten(_ctx, _res, field):
+                    continue;
                 case HttpKnownHeader.Unknown when tokens.Length > 0 && IsNamedByConnection(_res, field):
                     continue;
             }
             dst.Append(raw.Slice(field.Line.Offset, field.Line.Length));
         }
+        _proxy.Selector.AppendResponseFields(_ctx, _res, dst);
         if (!edited && _plan.ServerHeaderValue.Length > 0 && http.ServerHeaderAction == "replace")
         {
             dst.Append(_plan.ServerHeaderValue);

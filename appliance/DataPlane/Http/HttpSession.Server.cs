@@ -19,8 +19,12 @@ internal sealed partial class HttpSession
         {
             if (_bound is { } bound)
             {
-                if (!fresh && _proxy.OneConnect.IsAlive(bound) && (_ctx.Rules is not { } rules || rules.Fits(bound.Member)))
+                if (!fresh && _proxy.OneConnect.IsAlive(bound) && (_ctx.Rules is not { } rules || rules.Fits(bound.Member)) && !_ctx.Balancing.MustLeave(bound.Member))
                 {
+                    if (CurrentPool() is { } boundPool)
+                    {
+                        _proxy.Selector.Reuse(_ctx, boundPool, bound.Member);
+                    }
                     return bound;
                 }
                 _bound = null;
@@ -30,7 +34,7 @@ internal sealed partial class HttpSession
         else if (!fresh && CurrentPool() is { } pool)
         {
             // Load balancing per request; then an idle connection to that member, if one matches.
-            var member = _ctx.Rules?.Preselected() ?? pool.Pick(new Balancing.PickContext(_ctx.ClientEndPoint.Address));
+            var member = _ctx.Rules?.Preselected() ?? _proxy.Selector.Pick(_ctx, pool, null);
             if (member is not null && _proxy.OneConnect.TryTake(member, _reuseKey!, oneConnect, _plan.IdleTimeoutMs) is { } idle)
             {
                 return idle;

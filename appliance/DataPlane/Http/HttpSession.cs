@@ -96,6 +96,7 @@ internal sealed partial class HttpSession : IDisposable
         _localStatus = 0;
         _plan.Counters.Request();
         _ctx.PoolCounters?.Request();
+        _ctx.Balancing.BeginRequest(_req);
         var rules = _ctx.Rules;
         if (rules is not null)
         {
@@ -126,6 +127,7 @@ internal sealed partial class HttpSession : IDisposable
             server.Uses++;
             _ctx.Server = server.Side;
             _ctx.Member = server.Member;
+            _ctx.Balancing.Watch(server.Member);
             server.Member.RequestStarted();
             server.MemberCounters.Request();
             var retryable = reused && idempotent && !hasBody && attempt == 0;
@@ -166,8 +168,10 @@ internal sealed partial class HttpSession : IDisposable
             }
 
             _ctx.SetDeadline(_plan.IdleTimeoutMs, TerminationCause.ServerTimeout);
+            _ctx.Balancing.AwaitingRetryableResponse = idempotent && !hasBody && attempt <= (_ctx.Pool?.ReselectTries ?? 0);
             var head = await ReadResponseHeadAsync(server, first: true).ConfigureAwait(false);
-            if (head == ResponseHeadResult.ClosedBeforeResponse && retryable && _ctx.Cause == TerminationCause.None)
+            _ctx.Balancing.AwaitingRetryableResponse = false;
+            if (head == ResponseHeadResult.ClosedBeforeResponse && (retryable || _ctx.Balancing.TakeReselect()) && _ctx.Cause == TerminationCause.None)
             {
                 server.Member.RequestEnded();
                 await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
@@ -213,6 +217,7 @@ internal sealed partial class HttpSession : IDisposable
 
     public void Dispose()
     {
+        _ctx.Balancing.Dispose();
         _bound?.Close();
         _bound = null;
         _req.Dispose();

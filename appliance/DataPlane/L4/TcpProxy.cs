@@ -36,6 +36,7 @@ public sealed class TcpProxy
             return;
         }
         ctx.Server = server.Side;
+        ctx.Balancing.Watch(server.Member);
         var memberCounters = server.MemberCounters;
         try
         {
@@ -63,6 +64,7 @@ public sealed class TcpProxy
             {
                 memberCounters.Error(cause);
             }
+            ctx.Balancing.Dispose();
             server.Close(abort: cause != TerminationCause.None);
             ctx.Server = null;
             if (ctx.Rules is { } r)

@@ -26,7 +26,11 @@ public sealed class ProxyContext : ITimed
         LocalEndPoint = localEndPoint;
         AcceptedTimestamp = Stopwatch.GetTimestamp();
         AcceptedAt = DateTimeOffset.UtcNow;
+        Balancing = new DataPlane.Selection.ConnectionBalancing(this);
     }
+
+    /// <summary>Persistence, hash keys and the service-down watch for this connection; rules set keys here.</summary>
+    public DataPlane.Selection.ConnectionBalancing Balancing { get; }
 
     public VirtualPlan Plan { get; }
 

@@ -41,4 +41,7 @@ public enum TerminationCause : byte
 
     /// <summary>A bug or an unexpected error inside the proxy; logged with its exception.</summary>
     Internal,
+
+    /// <summary>The member went down and the pool's serviceDownAction reset the connection (HAProxy <c>SF_ERR_DOWN</c>).</summary>
+    MemberDown,
 }

@@ -5,6 +5,7 @@ using Monitor = Fulcrum.Appliance.Config.Model.Monitor;
 namespace Fulcrum.Tests.Health;
 
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Collection(nameof(HealthTimingCollection))]
 public sealed class ExternalMonitorTests
 {
     private static string Script(TempDir dir, string body)

@@ -4,6 +4,7 @@ using Monitor = Fulcrum.Appliance.Config.Model.Monitor;
 
 namespace Fulcrum.Tests.Health;
 
+[Collection(nameof(HealthTimingCollection))]
 public sealed class IcmpMonitorTests
 {
     [Fact]

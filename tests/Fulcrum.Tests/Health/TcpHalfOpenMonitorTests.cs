@@ -4,6 +4,7 @@ using Monitor = Fulcrum.Appliance.Config.Model.Monitor;
 
 namespace Fulcrum.Tests.Health;
 
+[Collection(nameof(HealthTimingCollection))]
 public sealed class TcpHalfOpenMonitorTests
 {
     private static Monitor HalfOpen() => new() { Name = "ho", Type = "tcp-half-open", Interval = 1, Timeout = 3 };

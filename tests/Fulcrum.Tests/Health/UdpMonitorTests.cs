@@ -2,6 +2,7 @@ using Monitor = Fulcrum.Appliance.Config.Model.Monitor;
 
 namespace Fulcrum.Tests.Health;
 
+[Collection(nameof(HealthTimingCollection))]
 public sealed class UdpMonitorTests
 {
     private static Monitor Udp() => new() { Name = "u", Type = "udp", Interval = 1, Timeout = 3, Send = "ping", Receive = "^pong$" };

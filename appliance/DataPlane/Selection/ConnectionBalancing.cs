@@ -1,0 +1,140 @@
+using Fulcrum.Appliance.Balancing;
+using Fulcrum.Appliance.Config.Model;
+using Fulcrum.Appliance.DataPlane.Pipeline;
+using Fulcrum.Appliance.Http;
+
+namespace Fulcrum.Appliance.DataPlane.Selection;
+
+/// <summary>
+/// One client connection's balancing state (<c>ctx.Balancing</c>): the values rules give the next pick
+/// (<see cref="SetHashKey"/>, <see cref="PersistUniversal"/>), the request being balanced, the persistence cookie the
+/// response must carry, and the watch on the current member's <see cref="MemberState.DownToken"/> that applies the
+/// pool's service-down action.
+/// </summary>
+public sealed class ConnectionBalancing : IDisposable
+{
+    private readonly ProxyContext _ctx;
+    private CancellationTokenRegistration _downRegistration;
+    private MemberState? _watched;
+    private CancellationToken _watchedToken;
+    private int _reselect;
+
+    public ConnectionBalancing(ProxyContext ctx)
+    {
+        _ctx = ctx;
+    }
+
+    /// <summary>The key a rule set for pools whose <c>hashKey</c> is <c>rule</c> (source-hash, consistent-hash); null: the client address.</summary>
+    public string? RuleHashKey { get; private set; }
+
+    /// <summary>The universal persistence key a rule gave (<c>ctx.persist.universal</c>) and not yet used.</summary>
+    public string? UniversalKey { get; private set; }
+
+    /// <summary>The rule's timeout for <see cref="UniversalKey"/>; null: the profile's.</summary>
+    public TimeSpan? UniversalTimeout { get; private set; }
+
+    /// <summary>
+    /// Rules hook: the key for pools with <c>hashKey: rule</c>. Set it before the pick (CLIENT_ACCEPTED at L4,
+    /// HTTP_REQUEST at L7); it stays for the connection until set again (null goes back to the client address).
+    /// </summary>
+    public void SetHashKey(string? key) => RuleHashKey = key;
+
+    /// <summary>
+    /// Rules hook for universal persistence (<c>ctx.persist.universal(key, timeoutMs)</c>), used when the virtual's
+    /// persistence (or fallback) profile has method <c>universal</c>. Given before the pick (CLIENT_ACCEPTED,
+    /// HTTP_REQUEST), a record for the key picks the member and a new pick is recorded under it; given after the pick
+    /// (HTTP_RESPONSE), the key is recorded for the member that answered. A timeout overrides the profile's.
+    /// </summary>
+    public void PersistUniversal(string key, TimeSpan? timeout = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        UniversalKey = key;
+        UniversalTimeout = timeout;
+    }
+
+    internal void ClearUniversal()
+    {
+        UniversalKey = null;
+        UniversalTimeout = null;
+    }
+
+    /// <summary>The HTTP request being balanced (null at L4).</summary>
+    internal HttpRequestHead? Request { get; private set; }
+
+    /// <summary>Cookie insert/rewrite: the profile whose cookie the response must (re)set, and for which member.</summary>
+    internal PersistenceProfile? CookieProfile { get; set; }
+
+    internal MemberState? CookieMember { get; set; }
+
+    /// <summary>True while an idempotent request without a body waits for its response head (it may move on service down).</summary>
+    internal bool AwaitingRetryableResponse { get; set; }
+
+    /// <summary>A new HTTP request on the connection: forget the previous one's cookie work and rule key.</summary>
+    internal void BeginRequest(HttpRequestHead request)
+    {
+        Request = request;
+        CookieProfile = null;
+        CookieMember = null;
+        ClearUniversal();
+        Volatile.Write(ref _reselect, 0);
+    }
+
+    /// <summary>
+    /// With <c>serviceDownAction: reselect</c>, a connection whose member is down is not used for another request
+    /// (the next request is balanced afresh; the down member is not selectable).
+    /// </summary>
+    public bool MustLeave(MemberState member) =>
+        _ctx.Pool?.ServiceDownAction == ServiceDownAction.Reselect && member.Health.Status == HealthStatus.Down;
+
+    /// <summary>True once after the service-down watch aborted an unanswered idempotent request to move it.</summary>
+    public bool TakeReselect() => Interlocked.Exchange(ref _reselect, 0) == 1;
+
+    /// <summary>Follows the member the connection now uses; its going down applies the pool's service-down action.</summary>
+    public void Watch(MemberState member)
+    {
+        var token = member.DownToken;
+        if (ReferenceEquals(member, _watched) && token == _watchedToken)
+        {
+            return;
+        }
+        _downRegistration.Dispose();
+        _watched = member;
+        _watchedToken = token;
+        _downRegistration = token.UnsafeRegister(static s => ((ConnectionBalancing)s!).OnMemberDown(), this);
+    }
+
+    private void OnMemberDown()
+    {
+        var action = _ctx.Pool?.ServiceDownAction ?? ServiceDownAction.None;
+        if (action == ServiceDownAction.None)
+        {
+            return;
+        }
+        var l7 = _ctx.Plan.Http is not null;
+        if (l7 && _ctx.Plan.OneConnect is not null && _ctx.Server is null)
+        {
+            return; // between requests with OneConnect: this client holds no connection to the member
+        }
+        if (action == ServiceDownAction.Reselect && l7)
+        {
+            // L7: an unanswered idempotent request is moved; otherwise the response in flight finishes and the next
+            // request goes elsewhere (MustLeave).
+            if (AwaitingRetryableResponse && _ctx.Server is { } server)
+            {
+                Volatile.Write(ref _reselect, 1);
+                server.Abort();
+            }
+            return;
+        }
+        // Reset, and reselect at L4: a byte stream already under way cannot move to another member.
+        _ctx.Fail(TerminationCause.MemberDown);
+        _ctx.Client.Abort();
+        _ctx.Server?.Abort();
+    }
+
+    public void Dispose()
+    {
+        _downRegistration.Dispose();
+        _watched = null;
+    }
+}
