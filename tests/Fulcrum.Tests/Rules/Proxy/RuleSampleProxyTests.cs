@@ -329,8 +329,11 @@ public sealed class RuleSampleProxyTests : IClassFixture<ApplianceFixture>, IAsy
         var profile = N(trusted ? "http-xff-t" : "http-xff-u");
         await _f.Admin.ProfileAsync("http", $$"""{"name":"{{profile}}","insertXForwardedFor":true,"trustedXForwardedFor":["{{(trusted ? "127.0.0.0/8" : "10.0.0.0/8")}}"]}""");
         await Rule("xff", """
-            when('HTTP_REQUEST', ctx => { ctx.req.xff = ctx.http.header('x-forwarded-for') || ''; });
-            when('HTTP_RESPONSE', ctx => { ctx.http.setHeader('x-rule-saw', ctx.req.xff); });
+            when('HTTP_REQUEST', ctx => {
+              ctx.req.xff = ctx.http.headers('x-forwarded-for').join(', ');
+              ctx.req.first = ctx.http.header('x-forwarded-for') || '';
+            });
+            when('HTTP_RESPONSE', ctx => { ctx.http.setHeader('x-rule-saw', ctx.req.xff); ctx.http.setHeader('x-rule-first', ctx.req.first); });
             """);
         var port = await Virtual("p", "xff", profiles: $"\"tcp\",\"{profile}\"");
         using var http = Client();
@@ -340,11 +343,15 @@ public sealed class RuleSampleProxyTests : IClassFixture<ApplianceFixture>, IAsy
         var ruleSaw = Chain(Header(r, "x-rule-saw"));
         if (trusted)
         {
+            // kept: the client's chain first, the proxy's entry (the client address) after it; header() gives the first field
             Assert.Equal("6.6.6.6, 127.0.0.1", seen);
+            Assert.Equal("6.6.6.6", Header(r, "x-rule-first"));
         }
         else
         {
+            // replaced: the client's own field is dropped, only the proxy's value goes (and is what the rule reads)
             Assert.Equal("127.0.0.1", seen);
+            Assert.Equal("127.0.0.1", Header(r, "x-rule-first"));
         }
         Assert.Equal(seen, ruleSaw);
     }
