@@ -252,8 +252,11 @@ public sealed class RuleSampleProxyTests : IClassFixture<ApplianceFixture>, IAsy
         }
     }
 
-    [Fact]
-    public async Task JsessionidPersistence_CookieOrPathParameter_StaysOnTheMemberThatIssuedIt()
+    /// <summary>With a universal persistence profile on the virtual the rule's key goes through the selector (records under that profile); without one the rule keeps its own (rule:universal).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task JsessionidPersistence_CookieOrPathParameter_StaysOnTheMemberThatIssuedIt(bool universalProfile)
     {
         static Func<HttpContext, Task> App(string name) => ctx =>
         {
@@ -268,7 +271,12 @@ public sealed class RuleSampleProxyTests : IClassFixture<ApplianceFixture>, IAsy
         var b = await Scripted("b", App("b"));
         await Pool("app", a.Port, b.Port);
         await Rule("jsess", Sample("jsessionid-persistence.js"));
-        var port = await Virtual("app", "jsess");
+        var profile = N("uie");
+        if (universalProfile)
+        {
+            await _f.Admin.ProfileAsync("persistence", $$"""{"name":"{{profile}}","method":"universal","timeout":60}""");
+        }
+        var port = await Virtual("app", "jsess", extra: universalProfile ? $",\"persistence\":\"{profile}\"" : "");
         var url = $"http://127.0.0.1:{port}";
         using var http = Client();
         var sessions = new List<(string Id, string Member)>();
@@ -289,6 +297,13 @@ public sealed class RuleSampleProxyTests : IClassFixture<ApplianceFixture>, IAsy
                 Assert.Equal(member, Header(byPath, "X-Backend"));
             }
         }
+        var records = (await _f.Admin.Get("/api/v1/persistence?virtual=" + N("vsjsess"))).Text;
+        foreach (var (id, _) in sessions)
+        {
+            Assert.Contains(id, records);
+        }
+        Assert.Contains(universalProfile ? profile : "rule:universal", records);
+        Assert.DoesNotContain(universalProfile ? "rule:universal" : profile, records);
     }
 
     [Fact]
