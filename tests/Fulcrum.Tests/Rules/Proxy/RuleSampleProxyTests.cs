@@ -307,6 +307,36 @@ public sealed class RuleSampleProxyTests : IClassFixture<ApplianceFixture>, IAsy
     }
 
     [Fact]
+    public async Task PersistCookie_KeepsTheVirtualsCookiePersistence_FailsWithoutOneOrWithAnotherName()
+    {
+        var be = await Backend("be");
+        await Pool("p", be.Port);
+        await Rule("ck", """
+            when('HTTP_REQUEST', ctx => {
+              if (ctx.http.path === '/other') ctx.persist.cookie('other', 0); else ctx.persist.cookie();
+            });
+            """);
+        var profile = N("ck-ins");
+        await _f.Admin.ProfileAsync("persistence", $$"""{"name":"{{profile}}","method":"cookie","cookieMethod":"insert"}""");
+        var with = await Virtual("p", "ck", extra: $",\"persistence\":\"{profile}\"", name: "vs-ck-with");
+        var without = await Virtual("p", "ck", name: "vs-ck-without");
+        using var http = Client();
+        using (var r = await http.GetAsync($"http://127.0.0.1:{with}/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Contains(r.Headers.GetValues("Set-Cookie"), c => c.StartsWith("fulcrum_" + N("p") + "=", StringComparison.Ordinal));
+        }
+        using (var r = await http.GetAsync($"http://127.0.0.1:{with}/other"))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, r.StatusCode);
+        }
+        using (var r = await http.GetAsync($"http://127.0.0.1:{without}/"))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, r.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task BodyRewrite_HtmlResponseCollectedAndRewritten_OtherTypesUntouched()
     {
         const string html = "<a href=\"http://intranet.local/x\">x</a> <img src=\"http://intranet.local/i.png\">";
