@@ -169,13 +169,48 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
     // IRulePersistence
     public void Source(int timeoutMs) => Persist(SourceProfile, PersistenceKeys.SourceAddressKey(_ctx.ClientEndPoint.Address, SourceProfile.Mask), timeoutMs);
 
-    public void Cookie(string? name, int timeoutMs) =>
-        throw new NotSupportedException("ctx.persist.cookie() needs the cookie persistence wiring (not on this branch yet); use a persistence profile");
+    /// <summary>
+    /// Cookie persistence is the selector's (insert / rewrite / passive by the virtual's persistence profile): with a
+    /// cookie profile on the virtual (primary or fallback) this keeps it for the request; without one it fails.
+    /// </summary>
+    public void Cookie(string? name, int timeoutMs)
+    {
+        var profile = VirtualProfile(PersistenceMethods.Cookie)
+            ?? throw new NotSupportedException("ctx.persist.cookie(): the virtual server has no cookie persistence profile (a rule cannot start cookie persistence on its own)");
+        var cookie = _ctx.Pool is { } pool ? Balancing.Persistence.CookiePersistence.CookieName(profile, pool.Name) : profile.CookieName;
+        if (name is not null && !string.Equals(name, cookie, StringComparison.Ordinal))
+        {
+            throw new NotSupportedException($"ctx.persist.cookie('{name}'): the virtual's cookie persistence uses the cookie '{cookie}'");
+        }
+        None(); // the selector's cookie persistence applies, not a rule record
+    }
 
-    public void Universal(string key, int timeoutMs) => Persist(UniversalProfile, key, timeoutMs);
+    /// <summary>
+    /// With a universal persistence profile on the virtual (primary or fallback) the key goes to the selector
+    /// (<see cref="Selection.ConnectionBalancing.PersistUniversal"/>: the profile's table, mirroring and timeout unless
+    /// the rule gives one); without one, the rule keeps its own record under <c>rule:universal</c>.
+    /// </summary>
+    public void Universal(string key, int timeoutMs)
+    {
+        if (VirtualProfile(PersistenceMethods.Universal) is not null)
+        {
+            None();
+            _ctx.Balancing.PersistUniversal(key, timeoutMs > 0 ? TimeSpan.FromMilliseconds(Math.Max(1000, timeoutMs)) : null);
+            return;
+        }
+        Persist(UniversalProfile, key, timeoutMs);
+    }
+
+    /// <summary>The virtual's persistence profile (primary, else fallback) with <paramref name="method"/>, or null.</summary>
+    private PersistenceProfile? VirtualProfile(string method)
+    {
+        var persistence = Selection.VirtualPersistence.For(_ctx.Plan);
+        return persistence.Primary?.Method == method ? persistence.Primary : persistence.Fallback?.Method == method ? persistence.Fallback : null;
+    }
 
     public void None()
     {
+        _ctx.Balancing.ClearUniversal();
         _persistKey = null;
         _persistProfile = null;
     }
