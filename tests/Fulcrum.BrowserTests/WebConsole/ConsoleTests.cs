@@ -164,8 +164,10 @@ public sealed class ConsoleTests : IClassFixture<ConsoleFixture>
         await Nav(page, "Rules");
         await page.GetByRole(AriaRole.Button, new() { Name = "New rule" }).ClickAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("route-api");
+        // A rule may only name pools that exist (not "web": another test creates that one in the UI).
+        Assert.Equal(201, (await _box.Admin.Post("/api/v1/pools", """{"name":"apipool"}""")).Code);
 
-        const string broken = "when('HTTP_REQUEST', (ctx) => {\n  const p = ctx.http.path;\n  if (p.startsWith('/api/') {\n    ctx.lb.pool('web');\n  }\n});\n";
+        const string broken = "when('HTTP_REQUEST', (ctx) => {\n  const p = ctx.http.path;\n  if (p.startsWith('/api/') {\n    ctx.lb.pool('apipool');\n  }\n});\n";
         await SetEditorText(page, broken);
         await Expect(page.Locator("[data-check=errors]")).ToBeVisibleAsync();
         // Line 3 carries the mark, before anything was saved.
@@ -180,7 +182,7 @@ public sealed class ConsoleTests : IClassFixture<ConsoleFixture>
         Assert.Contains("startsWith('/api/') {", await page.Locator(".cm-content").InnerTextAsync());
         await ConsoleFixture.ScreenshotAsync(page, "rule-editor-error");
 
-        const string fixedRule = "when('HTTP_REQUEST', (ctx) => {\n  const p = ctx.http.path;\n  if (p.startsWith('/api/')) {\n    ctx.lb.pool('web');\n  }\n});\n";
+        const string fixedRule = "when('HTTP_REQUEST', (ctx) => {\n  const p = ctx.http.path;\n  if (p.startsWith('/api/')) {\n    ctx.lb.pool('apipool');\n  }\n});\n";
         await SetEditorText(page, fixedRule);
         await Expect(page.Locator("[data-check=ok]")).ToBeVisibleAsync();
         await Expect(page.Locator(".cm-lintRange-error")).ToHaveCountAsync(0);
@@ -197,6 +199,63 @@ public sealed class ConsoleTests : IClassFixture<ConsoleFixture>
         await Expect(page.Locator(".cm-tooltip-autocomplete")).ToContainTextAsync("activeMembers");
         await page.Keyboard.PressAsync("Escape");
         await ConsoleFixture.ScreenshotAsync(page, "rule-editor");
+    }
+
+    [SkippableFact]
+    public async Task RuleEditor_FixedRuleSaved_ThenLiveTrafficThroughAVirtualObeysIt_AndAnEditTakesEffect()
+    {
+        var page = await _box.NewPageAsync();
+        await _box.LoginAsync(page);
+        await Nav(page, "Rules");
+        await page.GetByRole(AriaRole.Button, new() { Name = "New rule" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("live-hello");
+
+        // Written with a syntax error first (marked, not saved), then fixed and saved from the editor.
+        const string broken = "when('HTTP_REQUEST', (ctx) => {\n  if (ctx.http.path.startsWith('/hello') {\n    ctx.http.respond(200, 'hello from rule');\n  } else {\n    ctx.http.redirect('/hello/there', 302);\n  }\n});\n";
+        await SetEditorText(page, broken);
+        await Expect(page.Locator("[data-check=errors]")).ToBeVisibleAsync();
+        var fixedRule = broken.Replace("startsWith('/hello') {", "startsWith('/hello')) {", StringComparison.Ordinal);
+        await SetEditorText(page, fixedRule);
+        await Expect(page.Locator("[data-check=ok]")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save rule" }).ClickAsync();
+        await Expect(page.Locator(".notice.ok")).ToContainTextAsync("Saved rule 'live-hello'");
+
+        // A virtual that uses it (pool member on a port nobody listens on: only the rule can answer).
+        var port = FreePort.Next();
+        Assert.Equal(201, (await _box.Admin.Post("/api/v1/pools", $$"""{"name":"livepool","members":[{"address":"127.0.0.1","port":{{FreePort.Next()}}}]}""")).Code);
+        Assert.Equal(201, (await _box.Admin.Post("/api/v1/virtuals", $$"""{"name":"live","destination":"127.0.0.1:{{port}}","pool":"livepool","profiles":["tcp","http"],"rules":["live-hello"]}""")).Code);
+
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(10) };
+        async Task<(HttpStatusCode Code, string Body, string? Location)> Send(string path)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (true)
+            {
+                try
+                {
+                    using var r = await client.GetAsync($"http://127.0.0.1:{port}{path}");
+                    return (r.StatusCode, await r.Content.ReadAsStringAsync(), r.Headers.Location?.ToString());
+                }
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(100); // the listener is opened as the config is applied
+                }
+            }
+        }
+
+        var hello = await Send("/hello");
+        Assert.Equal((HttpStatusCode.OK, "hello from rule"), (hello.Code, hello.Body));
+        var other = await Send("/anything");
+        Assert.Equal((HttpStatusCode.Found, "/hello/there"), (other.Code, other.Location));
+
+        // Edited in the editor and saved again: the next request sees the new rule.
+        await SetEditorText(page, fixedRule.Replace("hello from rule", "hello again", StringComparison.Ordinal));
+        await Expect(page.Locator("[data-check=ok]")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save rule" }).ClickAsync();
+        await Expect(page.Locator(".notice.ok")).ToContainTextAsync("Saved rule 'live-hello'");
+        var again = await Send("/hello");
+        Assert.Equal((HttpStatusCode.OK, "hello again"), (again.Code, again.Body));
+        await ConsoleFixture.ScreenshotAsync(page, "rule-editor-live");
     }
 
     [SkippableFact]

@@ -197,4 +197,135 @@ public sealed class DistributionProxyTests : IClassFixture<ApplianceFixture>
             await StopAsync(be);
         }
     }
+
+    [Fact]
+    public async Task SlowRamp_AnEnabledMembersShareGrowsOverFourSeconds()
+    {
+        var be = await StartAsync("sr-", 2);
+        try
+        {
+            // ratio: the ramping member's weight is max(1, 16 × elapsed / 4 s) against the other's 16.
+            await _f.Admin.PoolJsonAsync("sr", [$"\"port\":{be[0].Port}", $"\"port\":{be[1].Port},\"state\":\"forced-offline\""], ",\"loadBalancingMode\":\"ratio\",\"slowRampTime\":4");
+            var port = await _f.Admin.VirtualAsync("sr", "sr", "\"tcp\",\"http\",\"oneconnect\"");
+            using var client = KeepAliveClient();
+            Assert.Equal(["sr-0"], (await SendAsync(client, port, 20)).Keys);
+
+            await _f.Admin.MemberStateAsync("sr", be[1].Port, "enabled");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            const int Windows = 6;
+            var total = new int[Windows];
+            var ramping = new int[Windows];
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+            {
+                while (clock.Elapsed.TotalSeconds < Windows)
+                {
+                    using var request = LbApi.Get(port, close: false);
+                    using var response = await client.SendAsync(request);
+                    var who = await response.Content.ReadAsStringAsync();
+                    var w = (int)clock.Elapsed.TotalSeconds;
+                    if (w < Windows)
+                    {
+                        Interlocked.Increment(ref total[w]);
+                        if (who == "sr-1")
+                        {
+                            Interlocked.Increment(ref ramping[w]);
+                        }
+                    }
+                    await Task.Delay(4); // a modest load: a few hundred requests a second
+                }
+            }));
+            var shares = Enumerable.Range(0, Windows).Select(w => ramping[w] / (double)Math.Max(1, total[w])).ToArray();
+            _out.WriteLine("slow ramp 4 s, ratio 1:1, share of the enabled member per 1 s window: "
+                + string.Join(", ", Enumerable.Range(0, Windows).Select(w => $"{shares[w]:P1} of {total[w]}")));
+            Assert.All(total, t => Assert.True(t >= 20, $"too few requests in a window: {string.Join(",", total)}"));
+            Assert.InRange(shares[0], 0, 0.25);               // ideal ≈ 9% (weight 1–4 of 16)
+            Assert.InRange(shares[Windows - 1], 0.42, 0.58);  // ramp over: full share 50%
+            Assert.True(shares[2] > shares[0], "the share did not grow");
+            Assert.True(shares[Windows - 1] > shares[0] + 0.2, "the share did not grow");
+        }
+        finally
+        {
+            await StopAsync(be);
+        }
+    }
+
+    [Fact]
+    public async Task PowerOfTwo_HasALowerMaxLoadThanRandom_200HeldConnectionsOver8Members()
+    {
+        const int Members = 8, Connections = 200;
+        var p2c = await StartAsync("p2c-", Members);
+        var rnd = await StartAsync("rnd-", Members);
+        try
+        {
+            await _f.Admin.PoolJsonAsync("p2c", p2c.Select(b => $"\"port\":{b.Port}"), ",\"loadBalancingMode\":\"power-of-two\"");
+            await _f.Admin.PoolJsonAsync("rnd", rnd.Select(b => $"\"port\":{b.Port}"), ",\"loadBalancingMode\":\"random\"");
+            var p2cPort = await _f.Admin.VirtualAsync("p2c", "p2c", "\"tcp\"");
+            var rndPort = await _f.Admin.VirtualAsync("rnd", "rnd", "\"tcp\"");
+            using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, UseCookies = false, MaxConnectionsPerServer = 2 * Connections })
+            {
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+            // Both pools filled side by side, one L4 connection (one pick) at a time each; held 9 s.
+            var held = await Task.WhenAll(HoldManyAsync(client, p2cPort, Connections), HoldManyAsync(client, rndPort, Connections));
+            await Task.Delay(300);
+            var p2cOpen = p2c.Select(b => b.Open).ToArray();
+            var rndOpen = rnd.Select(b => b.Open).ToArray();
+            _out.WriteLine($"power-of-two, {Connections} held over {Members}: [{string.Join(", ", p2cOpen)}] max {p2cOpen.Max()}");
+            _out.WriteLine($"random,       {Connections} held over {Members}: [{string.Join(", ", rndOpen)}] max {rndOpen.Max()}");
+            Assert.Equal(Connections, p2cOpen.Sum());
+            Assert.Equal(Connections, rndOpen.Sum());
+            // Strictly lower in this run's figures (26 vs 31); asserted as "not higher" because random's max lands at
+            // 25–26 in a few percent of runs. The spread (sum of squared deviations from the mean) is the strict check.
+            Assert.True(p2cOpen.Max() <= rndOpen.Max(), $"p2c max {p2cOpen.Max()} above random max {rndOpen.Max()}");
+            static double Spread(int[] open) => open.Sum(o => Math.Pow(o - open.Average(), 2));
+            _out.WriteLine($"spread (sum of squared deviations): power-of-two {Spread(p2cOpen):F0}, random {Spread(rndOpen):F0}");
+            Assert.True(Spread(p2cOpen) < Spread(rndOpen));
+            Assert.InRange(p2cOpen.Max(), Connections / Members, Connections / Members + 4);
+            await Task.WhenAll(held.SelectMany(t => t));
+        }
+        finally
+        {
+            await StopAsync(p2c);
+            await StopAsync(rnd);
+        }
+    }
+
+    private static async Task<List<Task<string>>> HoldManyAsync(HttpClient client, int port, int n)
+    {
+        var tasks = new List<Task<string>>();
+        for (var i = 0; i < n; i++)
+        {
+            tasks.Add(client.WhoAsync(port, "/hold/9000"));
+            await Task.Delay(15);
+        }
+        return tasks;
+    }
+
+    [Fact]
+    public async Task MinActiveMembers_TwoAndTwo_TheLowGroupJoinsOnlyWhileTheHighGroupHasFewerThanTwo()
+    {
+        var be = await StartAsync("ma-", 4);
+        try
+        {
+            await _f.Admin.PoolJsonAsync("ma", [
+                $"\"port\":{be[0].Port},\"priorityGroup\":10", $"\"port\":{be[1].Port},\"priorityGroup\":10",
+                $"\"port\":{be[2].Port},\"priorityGroup\":0", $"\"port\":{be[3].Port},\"priorityGroup\":0"], ",\"minActiveMembers\":2");
+            var port = await _f.Admin.VirtualAsync("ma", "ma", "\"tcp\",\"http\",\"oneconnect\"");
+            using var client = KeepAliveClient();
+            var up = await SendAsync(client, port, 60);
+            Assert.Equal(["ma-0", "ma-1"], up.Keys.Order());
+
+            await _f.Admin.MemberStateAsync("ma", be[1].Port, "forced-offline");
+            var joined = await SendAsync(client, port, 90);
+            _out.WriteLine($"min active 2, one of two high members forced offline: {string.Join(", ", joined.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"))}");
+            Assert.Equal(["ma-0", "ma-2", "ma-3"], joined.Keys.Order());
+
+            await _f.Admin.MemberStateAsync("ma", be[1].Port, "enabled");
+            Assert.Equal(["ma-0", "ma-1"], (await SendAsync(client, port, 60)).Keys.Order());
+        }
+        finally
+        {
+            await StopAsync(be);
+        }
+    }
 }
