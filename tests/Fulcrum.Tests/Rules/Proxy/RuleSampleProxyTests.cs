@@ -11,66 +11,12 @@ using Microsoft.AspNetCore.Http;
 namespace Fulcrum.Tests.Rules.Proxy;
 
 /// <summary>The sample rules (rules/*.js) in the live proxy: a real fulcrum, real Kestrel backends, real clients.</summary>
-public sealed class RuleSampleProxyTests : IClassFixture<ApplianceFixture>, IAsyncLifetime
+public sealed class RuleSampleProxyTests : RuleProxyTestBase, IClassFixture<ApplianceFixture>
 {
-    private readonly ApplianceFixture _f;
-    private readonly List<IAsyncDisposable> _backends = [];
-    private readonly string _id = Guid.NewGuid().ToString("N")[..6];
-
-    public RuleSampleProxyTests(ApplianceFixture f) => _f = f;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    public RuleSampleProxyTests(ApplianceFixture f)
+        : base(f)
     {
-        foreach (var b in _backends)
-        {
-            await b.DisposeAsync();
-        }
     }
-
-    private async Task<KestrelBackend> Backend(string name)
-    {
-        var b = await KestrelBackend.StartAsync(name);
-        _backends.Add(b);
-        return b;
-    }
-
-    private async Task<ScriptedBackend> Scripted(string name, Func<HttpContext, Task> handler)
-    {
-        var b = await ScriptedBackend.StartAsync(name, handler);
-        _backends.Add(b);
-        return b;
-    }
-
-    private string N(string name) => name + "-" + _id;
-
-    private async Task Pool(string name, params int[] ports) => await _f.Admin.PoolAsync(N(name), ports);
-
-    private async Task Rule(string name, string source) =>
-        await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/rules", JsonSerializer.Serialize(new { name = N(name), source })));
-
-    private static string Sample(string file) => File.ReadAllText(Path.Combine(SampleRuleTests.RulesDir, file));
-
-    private string Localize(string source, params string[] names)
-    {
-        foreach (var n in names)
-        {
-            source = source.Replace("'" + n + "'", "'" + N(n) + "'", StringComparison.Ordinal);
-        }
-        return source;
-    }
-
-    private async Task DataGroup(string name, string type, Dictionary<string, string> records) =>
-        await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/datagroups", JsonSerializer.Serialize(new { name = N(name), type, records })));
-
-    private async Task<int> Virtual(string pool, string rule, string profiles = "\"tcp\",\"http\"", string extra = "", string? name = null) =>
-        await _f.Admin.VirtualAsync(N(name ?? "vs" + rule), N(pool), profiles, $",\"rules\":[\"{N(rule)}\"]{extra}");
-
-    private static HttpClient Client() => new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = TimeSpan.FromSeconds(20) };
-
-    private static string? Header(HttpResponseMessage r, string name) =>
-        r.Headers.TryGetValues(name, out var v) ? v.First() : r.Content.Headers.TryGetValues(name, out var c) ? c.First() : null;
 
     private static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string url, params (string Name, string Value)[] headers)
     {

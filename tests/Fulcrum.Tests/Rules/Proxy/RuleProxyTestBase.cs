@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Fulcrum.Tests.DataPlane.Support;
+using Fulcrum.Tests.Infrastructure;
+using Fulcrum.Tests.Scripting;
+using Microsoft.AspNetCore.Http;
+
+namespace Fulcrum.Tests.Rules.Proxy;
+
+/// <summary>
+/// What rule tests through the live proxy share: backends stopped after each test, and object names suffixed per test
+/// class instance (rule sources name pools and data groups literally, so they are rewritten the same way).
+/// </summary>
+public abstract class RuleProxyTestBase : IAsyncLifetime
+{
+    protected readonly ApplianceFixture _f;
+    private readonly List<IAsyncDisposable> _backends = [];
+    protected readonly string _id = Guid.NewGuid().ToString("N")[..6];
+
+    protected RuleProxyTestBase(ApplianceFixture f) => _f = f;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var b in _backends)
+        {
+            await b.DisposeAsync();
+        }
+    }
+
+    protected async Task<KestrelBackend> Backend(string name)
+    {
+        var b = await KestrelBackend.StartAsync(name);
+        _backends.Add(b);
+        return b;
+    }
+
+    protected async Task<ScriptedBackend> Scripted(string name, Func<HttpContext, Task> handler)
+    {
+        var b = await ScriptedBackend.StartAsync(name, handler);
+        _backends.Add(b);
+        return b;
+    }
+
+    protected string N(string name) => name + "-" + _id;
+
+    protected async Task Pool(string name, params int[] ports) => await _f.Admin.PoolAsync(N(name), ports);
+
+    protected async Task Rule(string name, string source) =>
+        await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/rules", JsonSerializer.Serialize(new { name = N(name), source })));
+
+    protected static string Sample(string file) => File.ReadAllText(Path.Combine(SampleRuleTests.RulesDir, file));
+
+    protected string Localize(string source, params string[] names)
+    {
+        foreach (var n in names)
+        {
+            source = source.Replace("'" + n + "'", "'" + N(n) + "'", StringComparison.Ordinal);
+        }
+        return source;
+    }
+
+    protected async Task DataGroup(string name, string type, Dictionary<string, string> records) =>
+        await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/datagroups", JsonSerializer.Serialize(new { name = N(name), type, records })));
+
+    protected async Task<int> Virtual(string pool, string rule, string profiles = "\"tcp\",\"http\"", string extra = "", string? name = null) =>
+        await _f.Admin.VirtualAsync(N(name ?? "vs" + rule), N(pool), profiles, $",\"rules\":[\"{N(rule)}\"]{extra}");
+
+    protected static HttpClient Client() => new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = TimeSpan.FromSeconds(20) };
+
+    protected static string? Header(HttpResponseMessage r, string name) =>
+        r.Headers.TryGetValues(name, out var v) ? v.First() : r.Content.Headers.TryGetValues(name, out var c) ? c.First() : null;
+}
