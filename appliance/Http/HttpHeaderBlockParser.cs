@@ -9,6 +9,29 @@ namespace Fulcrum.Appliance.Http;
 internal static class HttpHeaderBlockParser
 {
     /// <summary>
+    /// Finds the CRLF ending the start line (request or status line). Complete means <paramref name="end"/> is the index of
+    /// its CR; otherwise the result is Incomplete or the error to report. A line over the limit is refused as soon as
+    /// the limit is passed rather than when it finally ends, or a slow client would hold a buffer.
+    /// </summary>
+    public static HttpParseResult FindStartLineEnd(ReadOnlySpan<byte> input, int maxBytes, HttpRejectReason tooLong, out int end)
+    {
+        end = input[..Math.Min(input.Length, maxBytes + 1)].IndexOfAny(LineEnd);
+        if (end < 0)
+        {
+            return input.Length > maxBytes ? HttpParseResult.Error(tooLong, maxBytes) : HttpParseResult.Incomplete();
+        }
+        if (input[end] == LF)
+        {
+            return HttpParseResult.Error(HttpRejectReason.BareLf, end);
+        }
+        if (end + 1 >= input.Length)
+        {
+            return HttpParseResult.Incomplete();
+        }
+        return input[end + 1] != LF ? HttpParseResult.Error(HttpRejectReason.BareCr, end) : HttpParseResult.Complete(end + 2);
+    }
+
+    /// <summary>
     /// Parses fields from <paramref name="start"/> (just after the start line) in <paramref name="head"/>. Complete carries
     /// the head length; offsets are from the start of <paramref name="head"/>.
     /// </summary>

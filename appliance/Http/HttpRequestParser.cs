@@ -63,29 +63,10 @@ public static class HttpRequestParser
 
     private static HttpParseResult ParseCore(ReadOnlySpan<byte> input, HttpRequestHead head, in HttpParserLimits limits)
     {
-        var window = input[..Math.Min(input.Length, limits.MaxStartLineBytes + 1)];
-        var end = window.IndexOfAny(LineEnd);
-        if (end < 0)
+        var startLine = HttpHeaderBlockParser.FindStartLineEnd(input, limits.MaxStartLineBytes, HttpRejectReason.RequestLineTooLong, out var end);
+        if (!startLine.IsComplete)
         {
-            // Refuse as soon as the limit is passed rather than when the line finally ends, or a slow client holds a buffer.
-            return input.Length > limits.MaxStartLineBytes
-                ? HttpParseResult.Error(HttpRejectReason.RequestLineTooLong, limits.MaxStartLineBytes)
-                : HttpParseResult.Incomplete();
-        }
-
-        if (input[end] == LF)
-        {
-            return HttpParseResult.Error(HttpRejectReason.BareLf, end);
-        }
-
-        if (end + 1 >= input.Length)
-        {
-            return HttpParseResult.Incomplete();
-        }
-
-        if (input[end + 1] != LF)
-        {
-            return HttpParseResult.Error(HttpRejectReason.BareCr, end);
+            return startLine;
         }
 
         var lineError = ParseRequestLine(input[..end], head, out var errorAt);

@@ -63,28 +63,10 @@ public static class HttpResponseParser
     private static HttpParseResult ParseCore(
         ReadOnlySpan<byte> input, HttpResponseHead head, HttpMethodKind requestMethod, in HttpParserLimits limits)
     {
-        var window = input[..Math.Min(input.Length, limits.MaxStartLineBytes + 1)];
-        var end = window.IndexOfAny(LineEnd);
-        if (end < 0)
+        var startLine = HttpHeaderBlockParser.FindStartLineEnd(input, limits.MaxStartLineBytes, HttpRejectReason.StatusLineTooLong, out var end);
+        if (!startLine.IsComplete)
         {
-            return input.Length > limits.MaxStartLineBytes
-                ? HttpParseResult.Error(HttpRejectReason.StatusLineTooLong, limits.MaxStartLineBytes)
-                : HttpParseResult.Incomplete();
-        }
-
-        if (input[end] == LF)
-        {
-            return HttpParseResult.Error(HttpRejectReason.BareLf, end);
-        }
-
-        if (end + 1 >= input.Length)
-        {
-            return HttpParseResult.Incomplete();
-        }
-
-        if (input[end + 1] != LF)
-        {
-            return HttpParseResult.Error(HttpRejectReason.BareCr, end);
+            return startLine;
         }
 
         var lineError = ParseStatusLine(input[..end], head, out var errorAt);
