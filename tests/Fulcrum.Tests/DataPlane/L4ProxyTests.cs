@@ -89,7 +89,8 @@ public sealed class L4ProxyTests : IClassFixture<ApplianceFixture>
     [Fact]
     public async Task NoMemberReachable_ClientIsReset()
     {
-        await _f.Admin.PoolAsync("l4-none", [FreePort.Next()]);
+        using var dead = FreePort.Refusing(out var deadPort);
+        await _f.Admin.PoolAsync("l4-none", [deadPort]);
         var port = await _f.Admin.VirtualAsync("l4-none", "l4-none", "\"tcp\"");
         // The reset may be seen at connect, send or read, depending on timing; nothing is ever answered.
         var text = "";

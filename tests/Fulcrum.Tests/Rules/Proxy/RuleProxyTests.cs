@@ -118,7 +118,8 @@ public sealed class RuleProxyTests : RuleProxyTestBase, IClassFixture<ApplianceF
     public async Task SorryServer_LbFailed_SendsToTheSorryPool()
     {
         var sorry = await Backend("sorry");
-        await _f.Admin.PoolAsync(N("web"), [FreePort.Next()]);
+        using var dead = FreePort.Refusing(out var deadPort);
+        await _f.Admin.PoolAsync(N("web"), [deadPort]);
         await Pool("sorry", sorry.Port);
         await Rule("sorrysrv", Localize(Sample("sorry-server.js"), "web", "sorry"));
         var port = await Virtual("web", "sorrysrv");
