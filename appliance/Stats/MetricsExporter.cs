@@ -43,31 +43,11 @@ public sealed class MetricsExporter
     private static void Write(PrometheusText text, string level, string what, (ValueTuple<string, string>[] Labels, TrafficCounters Counters)[] rows)
     {
         var prefix = "fulcrum_" + level;
-        text.Family(prefix + "_connections_current", "gauge", $"Open connections of the {what}.");
-        foreach (var (labels, c) in rows)
-        {
-            text.Sample(prefix + "_connections_current", c.CurrentConnections, labels);
-        }
-        text.Family(prefix + "_connections_total", "counter", $"Connections of the {what} since start.");
-        foreach (var (labels, c) in rows)
-        {
-            text.Sample(prefix + "_connections_total", c.TotalConnections, labels);
-        }
-        text.Family(prefix + "_requests_total", "counter", $"HTTP requests of the {what}.");
-        foreach (var (labels, c) in rows)
-        {
-            text.Sample(prefix + "_requests_total", c.Requests, labels);
-        }
-        text.Family(prefix + "_bytes_in_total", "counter", $"Bytes in the request direction (client to member) of the {what}.");
-        foreach (var (labels, c) in rows)
-        {
-            text.Sample(prefix + "_bytes_in_total", c.BytesIn, labels);
-        }
-        text.Family(prefix + "_bytes_out_total", "counter", $"Bytes in the response direction (member to client) of the {what}.");
-        foreach (var (labels, c) in rows)
-        {
-            text.Sample(prefix + "_bytes_out_total", c.BytesOut, labels);
-        }
+        Series(text, prefix + "_connections_current", "gauge", $"Open connections of the {what}.", rows, c => c.CurrentConnections);
+        Series(text, prefix + "_connections_total", "counter", $"Connections of the {what} since start.", rows, c => c.TotalConnections);
+        Series(text, prefix + "_requests_total", "counter", $"HTTP requests of the {what}.", rows, c => c.Requests);
+        Series(text, prefix + "_bytes_in_total", "counter", $"Bytes in the request direction (client to member) of the {what}.", rows, c => c.BytesIn);
+        Series(text, prefix + "_bytes_out_total", "counter", $"Bytes in the response direction (member to client) of the {what}.", rows, c => c.BytesOut);
         text.Family(prefix + "_errors_total", "counter", $"Connections or requests of the {what} ended by each termination cause.");
         foreach (var (labels, c) in rows)
         {
@@ -75,6 +55,16 @@ public sealed class MetricsExporter
             {
                 text.Sample(prefix + "_errors_total", c.Errors((TerminationCause)i), [.. labels, ("cause", TerminationCauses.Names[i])]);
             }
+        }
+    }
+
+    /// <summary>One metric family: its header, then one sample per row.</summary>
+    private static void Series(PrometheusText text, string name, string type, string help, (ValueTuple<string, string>[] Labels, TrafficCounters Counters)[] rows, Func<TrafficCounters, long> value)
+    {
+        text.Family(name, type, help);
+        foreach (var (labels, c) in rows)
+        {
+            text.Sample(name, value(c), labels);
         }
     }
 }
