@@ -13,6 +13,12 @@ public sealed record RuleLimits(int TimeMs, int Statements, int MemoryMb, int Re
     public static readonly RuleLimits Min = new(1, 1_000, 1, 8);
     public static readonly RuleLimits Max = new(1_000, 10_000_000, 256, 2_000);
 
+    /// <summary>
+    /// <c>ctx.http.retry()</c> calls honoured per request, in the proxy and the test bench alike; one more fails the
+    /// event (a rule that retries on every 5xx would otherwise loop for as long as the pool answers 5xx).
+    /// </summary>
+    public const int MaxRetries = 4;
+
     /// <summary>Longest string a single built-in call may produce (repeat, pad, join, replace, JSON.stringify).</summary>
     public int MaxStringChars => MemoryMb * (1 << 20) / 4;
 

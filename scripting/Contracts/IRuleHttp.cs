@@ -41,7 +41,11 @@ public interface IRuleHttp
     /// <summary>Replaces the collected body; the proxy sends these bytes instead, framed afresh.</summary>
     void ReplaceBody(ReadOnlyMemory<byte> body, bool response);
 
-    /// <summary>Sends the request again (to the pool or member chosen anew in LB_SELECTED), dropping this response.</summary>
+    /// <summary>
+    /// Sends the request again, dropping this response: the pick runs again (with a pool or member the rule chose
+    /// since) and LB_SELECTED fires. Throws, with a message for the rule's author, when the request cannot be sent
+    /// again (its body was streamed to the server and not kept) or was retried too often.
+    /// </summary>
     void Retry();
 }
 

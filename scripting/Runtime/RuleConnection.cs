@@ -89,4 +89,7 @@ internal sealed class RequestScope
     public string? RespondSite { get; set; }
 
     public string? RespondRule { get; set; }
+
+    /// <summary>Where <c>retry()</c> was called for the response being handled (<c>line:column</c>); null when not.</summary>
+    public string? RetrySite { get; set; }
 }

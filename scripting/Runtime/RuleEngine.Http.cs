@@ -81,11 +81,7 @@ internal sealed partial class RuleEngine
         new("responded", () => Conn.Request?.Response is not null),
         new("status", () => Http.Status),
         new("reason", () => Http.Reason),
-        new("retry", Constant(Fn("http.retry", 0, _ =>
-        {
-            Http.Retry();
-            return JsValue.Undefined;
-        }))),
+        new("retry", Constant(Fn("http.retry", 0, _ => Retry()))),
     ]);
 
     private JsValue Array(IReadOnlyList<string> values)
@@ -233,10 +229,32 @@ internal sealed partial class RuleEngine
         return JsValue.Undefined;
     }
 
+    /// <summary>A response is either replaced by the rule's own or retried, never both: the second call names the first.</summary>
+    private JsValue Retry()
+    {
+        var request = Conn.Request ?? throw TypeError("there is no request to retry");
+        if (request.RetrySite is not null)
+        {
+            return JsValue.Undefined; // asked already for this response
+        }
+        var site = CallSite();
+        if (request.Response is not null)
+        {
+            throw TypeError($"this request was already answered at line:column {request.RespondSite} (rule '{request.RespondRule}'); retry() at {site} is refused");
+        }
+        Http.Retry();
+        request.RetrySite = site;
+        return JsValue.Undefined;
+    }
+
     private void SetResponse(LocalResponse response)
     {
         var request = Conn.Request ?? throw TypeError("there is no request to respond to");
         var site = CallSite();
+        if (request.RetrySite is not null)
+        {
+            throw TypeError($"retry() was called for this response at line:column {request.RetrySite}; a respond or redirect at {site} is refused");
+        }
         if (request.Response is not null)
         {
             throw TypeError($"this request was already answered at line:column {request.RespondSite} (rule '{request.RespondRule}'); a second respond or redirect at {site} is refused");

@@ -67,6 +67,10 @@ public sealed class RuleSet
         {
             connection.Request = new RequestScope();
         }
+        else if (e == RuleEvent.HttpResponse && connection.Request is { } request)
+        {
+            request.RetrySite = null; // a new response (after a retry): respond() and retry() are open again
+        }
         var plan = _plan[(int)e];
         var result = RuleDispatchResult.Continue;
         if (plan.Length > 0)

@@ -17,7 +17,7 @@ namespace Fulcrum.Scripting.Testing;
 /// </summary>
 public static class RuleTestBench
 {
-    private const int MaxRetries = 3;
+    private const int MaxRetries = SampleContext.MaxRetries;
     private const int MaxRepeat = 100;
     private static readonly TimeSpan RepeatBudget = TimeSpan.FromSeconds(5);
 

@@ -101,7 +101,20 @@ public sealed class SampleContext : IRuleEventContext, IRuleHttp, IRuleTcp, IRul
         }
     }
 
-    public void Retry() => RetryRequested = true;
+    /// <summary>Retries allowed per request, as in the proxy; one more is a rule error.</summary>
+    public const int MaxRetries = Compilation.RuleLimits.MaxRetries;
+
+    public int Retries { get; private set; }
+
+    public void Retry()
+    {
+        if (Retries >= MaxRetries)
+        {
+            throw new InvalidOperationException($"ctx.http.retry(): this request was already retried {MaxRetries} times, the limit per request");
+        }
+        Retries++;
+        RetryRequested = true;
+    }
 
     // IRuleTcp
     public int? TcpCollect { get; private set; }

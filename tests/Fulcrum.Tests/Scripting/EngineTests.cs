@@ -26,6 +26,8 @@ public sealed class EngineTests
     [InlineData("when('HTTP_REQUEST', ctx => { when('HTTP_RESPONSE', c => {}); });", "must be called at the top level", 1, 31)]
     [InlineData("limits({timeMs: 5000});\nwhen('HTTP_REQUEST', ctx => {});", "timeMs must be an integer from 1 to 1000", 1, 9)]
     [InlineData("when('RULE_INIT', ctx => {});", "RULE_INIT runs before any traffic", 1, 19)]
+    [InlineData("when('HTTP_REQUEST', ctx => { ctx.http.retry(); });", "ctx.http.retry is not available in HTTP_REQUEST; it may be used in: HTTP_RESPONSE, HTTP_RESPONSE_DATA", 1, 31)]
+    [InlineData("when('HTTP_RESPONSE_RELEASE', ctx => {\n  ctx.http.retry();\n});", "ctx.http.retry is not available in HTTP_RESPONSE_RELEASE", 2, 3)]
     public void Check_StaticRefusals_NameLineAndColumn(string source, string message, int line, int column)
     {
         var diagnostics = RuleCompiler.Check(source);

@@ -219,4 +219,74 @@ public sealed class HostContractTests
         Assert.Equal(("web", "10.0.0.1:80"), (ctx.ChosenPool, ctx.ChosenMember));
         Assert.Equal("universal u1 60000", ctx.PersistenceChoice);
     }
+
+    [Fact]
+    public void Retry_InResponse_ReachesTheContract_WithAPoolChosenForIt()
+    {
+        var h = new RuleHarness("""
+            when('HTTP_RESPONSE', ctx => {
+              if (ctx.http.status === 503 && !ctx.req.retried) { ctx.req.retried = true; ctx.lb.pool('backup'); ctx.http.retry(); }
+            });
+            """);
+        var (ctx, conn) = h.Open();
+        ctx.Status = 503;
+        ctx.ResponseList = new HeaderList();
+        h.Set.Dispatch(conn, RuleEvent.HttpRequest);
+
+        var first = h.Set.Dispatch(conn, RuleEvent.HttpResponse);
+        ctx.RetryRequested = false;
+        var second = h.Set.Dispatch(conn, RuleEvent.HttpResponse);
+
+        Assert.Equal((RuleStatus.Continue, RuleStatus.Continue), (first.Status, second.Status));
+        Assert.Equal("backup", ctx.ChosenPool);
+        Assert.Equal(1, ctx.Retries); // ctx.req.retried survived into the second response
+    }
+
+    [Fact]
+    public void Retry_OutsideResponseEvents_ThroughAHelper_ClearRuntimeError()
+    {
+        var h = new RuleHarness("""
+            function again(c) { c.http.retry(); }
+            when('HTTP_REQUEST', ctx => { again(ctx); });
+            """);
+
+        var (r, ctx, _) = h.Run(null, RuleEvent.HttpRequest);
+
+        Assert.Equal(RuleStatus.Error, r.Status);
+        Assert.Contains("ctx.http.retry is not available in HTTP_REQUEST; it may be used in: HTTP_RESPONSE, HTTP_RESPONSE_DATA", r.Error!.Message, StringComparison.Ordinal);
+        Assert.False(ctx.RetryRequested);
+    }
+
+    [Theory]
+    [InlineData("ctx.http.respond(502, 'x'); ctx.http.retry();", "this request was already answered at line:column 2:")]
+    [InlineData("ctx.http.retry(); ctx.http.respond(502, 'x');", "retry() was called for this response at line:column 2:")]
+    public void RetryAndRespond_OnOneResponse_SecondIsRefusedNamingTheFirst(string body, string message)
+    {
+        var h = new RuleHarness("when('HTTP_RESPONSE', ctx => {\n  " + body + "\n});");
+        var (ctx, conn) = h.Open();
+        ctx.Status = 503;
+        ctx.ResponseList = new HeaderList();
+        h.Set.Dispatch(conn, RuleEvent.HttpRequest);
+
+        var r = h.Set.Dispatch(conn, RuleEvent.HttpResponse);
+
+        Assert.Equal(RuleStatus.Error, r.Status);
+        Assert.Contains(message, r.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Retry_PastTheBound_IsARuleError()
+    {
+        var h = new RuleHarness("when('HTTP_RESPONSE', ctx => { ctx.http.retry(); });");
+        var (ctx, conn) = h.Open();
+        ctx.Status = 503;
+        ctx.ResponseList = new HeaderList();
+        h.Set.Dispatch(conn, RuleEvent.HttpRequest);
+
+        var results = Enumerable.Range(0, Fulcrum.Scripting.Compilation.RuleLimits.MaxRetries + 1).Select(_ => h.Set.Dispatch(conn, RuleEvent.HttpResponse)).ToList();
+
+        Assert.All(results[..^1], r => Assert.Equal(RuleStatus.Continue, r.Status));
+        Assert.Equal(RuleStatus.Error, results[^1].Status);
+        Assert.Contains("already retried 4 times", results[^1].Error!.Message, StringComparison.Ordinal);
+    }
 }
