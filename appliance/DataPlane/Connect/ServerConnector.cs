@@ -32,7 +32,9 @@ public sealed class ServerConnector
 
     /// <param name="preselected">A member already picked for this request (OneConnect picks before looking for an idle connection).</param>
     /// <param name="reuseKey">OneConnect key stored on the connection (null: not reusable by other clients).</param>
-    public async ValueTask<ConnectResult> ConnectAsync(ProxyContext ctx, IPAddress? reuseKey, MemberState? avoid = null, MemberState? preselected = null)
+    /// <param name="takeIdle">OneConnect: an idle connection to the member picked (after LB_SELECTED), if there is one.</param>
+    public async ValueTask<ConnectResult> ConnectAsync(ProxyContext ctx, IPAddress? reuseKey, MemberState? avoid = null, MemberState? preselected = null,
+        Func<MemberState, ServerConnection?>? takeIdle = null)
     {
         var rules = ctx.Rules;
         preselected ??= rules?.Preselected();
@@ -41,7 +43,7 @@ public sealed class ServerConnector
         {
             if (rules is not null && _events.IsActive(ctx) && await RuleFailedAsync(ctx, rules).ConfigureAwait(false) && ctx.Pool is not null)
             {
-                return await ConnectAsync(ctx, reuseKey, null, rules.Preselected()).ConfigureAwait(false);
+                return await ConnectAsync(ctx, reuseKey, null, rules.Preselected(), takeIdle).ConfigureAwait(false);
             }
             return new ConnectResult(null, TerminationCause.NoMember);
         }
@@ -82,6 +84,10 @@ public sealed class ServerConnector
                     (pool, exclude, attempt, tries, preselected) = (chosen, null, -1, 1 + Math.Max(0, chosen.Config.Config.ReselectTries), rules.Preselected());
                     continue;
                 }
+            }
+            if (takeIdle?.Invoke(member) is { } idle)
+            {
+                return new ConnectResult(idle, TerminationCause.None); // no SERVER_CONNECTED: nothing was connected
             }
             var (connection, cause) = await ConnectOneAsync(ctx, member, reuseKey).ConfigureAwait(false);
             if (connection is not null)

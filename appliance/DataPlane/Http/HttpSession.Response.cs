@@ -103,9 +103,20 @@ internal sealed partial class HttpSession
             && http.KeepAliveTimeout > 0 && (http.MaxRequests == 0 || _requests < http.MaxRequests);
         if (_ctx.Rules is { } rules)
         {
-            if (await _proxy.Events.OnEventAsync(ProxyEvent.HttpResponse, _ctx).ConfigureAwait(false) != ProxyEventStatus.Continue
-                || (rules.ResponseCollect > 0 && !await CollectResponseBodyAsync(server, rules).ConfigureAwait(false))
-                || await _proxy.Events.OnEventAsync(ProxyEvent.HttpResponseRelease, _ctx).ConfigureAwait(false) != ProxyEventStatus.Continue)
+            var go = await _proxy.Events.OnEventAsync(ProxyEvent.HttpResponse, _ctx).ConfigureAwait(false) == ProxyEventStatus.Continue;
+            if (go && rules.RetryRequested)
+            {
+                return await DropForRetryAsync(server, bodyRead: false).ConfigureAwait(false);
+            }
+            if (go && rules.ResponseCollect > 0)
+            {
+                go = await CollectResponseBodyAsync(server, rules).ConfigureAwait(false);
+                if (go && rules.RetryRequested)
+                {
+                    return await DropForRetryAsync(server, bodyRead: true).ConfigureAwait(false);
+                }
+            }
+            if (!go || await _proxy.Events.OnEventAsync(ProxyEvent.HttpResponseRelease, _ctx).ConfigureAwait(false) != ProxyEventStatus.Continue)
             {
                 await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
                 return await RuleVerdictAsync(server, writeLog: false).ConfigureAwait(false);

@@ -31,15 +31,12 @@ internal sealed partial class HttpSession
                 bound.Close();
             }
         }
-        else if (!fresh && CurrentPool() is { } pool)
+        else if (!fresh)
         {
-            // Load balancing per request; then an idle connection to that member, if one matches.
-            var member = _ctx.Rules?.Preselected() ?? _proxy.Selector.Pick(_ctx, pool, null);
-            if (member is not null && _proxy.OneConnect.TryTake(member, _reuseKey!, oneConnect, _plan.IdleTimeoutMs) is { } idle)
-            {
-                return idle;
-            }
-            return await ConnectAsync(member).ConfigureAwait(false);
+            // Load balancing per request, LB_SELECTED on the pick (a rule may choose again), then an idle connection
+            // to the chosen member if one matches, else a new one: a reused connection is picked exactly like a new one.
+            CurrentPool();
+            return await ConnectAsync(null, _takeIdle).ConfigureAwait(false);
         }
         return await ConnectAsync(null).ConfigureAwait(false);
     }
@@ -67,10 +64,10 @@ internal sealed partial class HttpSession
         return _ctx.Pool;
     }
 
-    private async ValueTask<ServerConnection?> ConnectAsync(Balancing.MemberState? preselected)
+    private async ValueTask<ServerConnection?> ConnectAsync(Balancing.MemberState? preselected, Func<Balancing.MemberState, ServerConnection?>? takeIdle = null)
     {
         _ctx.SetDeadline(_plan.ConnectTimeoutMs * 2 + 1000, TerminationCause.ConnectTimeout);
-        var result = await _proxy.Connector.ConnectAsync(_ctx, _reuseKey, preselected: preselected).ConfigureAwait(false);
+        var result = await _proxy.Connector.ConnectAsync(_ctx, _reuseKey, preselected: preselected, takeIdle: takeIdle).ConfigureAwait(false);
         _ctx.SetDeadline(_plan.IdleTimeoutMs, TerminationCause.ClientTimeout);
         if (result.Connection is null)
         {

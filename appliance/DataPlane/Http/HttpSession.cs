@@ -33,6 +33,8 @@ internal sealed partial class HttpSession : IDisposable
     private ServerConnection? _bound;
     private Task<BodyResult>? _upload;
     private bool _abandoning;
+    private bool _retrying;
+    private readonly Func<Balancing.MemberState, ServerConnection?>? _takeIdle;
     private System.Collections.Frozen.FrozenDictionary<string, Balancing.PoolState>? _pools;
     private int _requests;
 
@@ -60,9 +62,12 @@ internal sealed partial class HttpSession : IDisposable
         if (_plan.OneConnect is { } oc)
         {
             // PROXY protocol names one client per server connection, so such connections are only reused by that client.
-            _reuseKey = _plan.SendProxyProtocol != ProxyProtocol.ProxyProtocolVersion.None
+            var key = _plan.SendProxyProtocol != ProxyProtocol.ProxyProtocolVersion.None
                 ? ctx.ClientEndPoint.Address
                 : OneConnect.SourceMask.Apply(ctx.ClientEndPoint.Address, oc.SourceMask);
+            _reuseKey = key;
+            // Made once per client connection: the connector offers each member it announced in LB_SELECTED.
+            _takeIdle = member => proxy.OneConnect.TryTake(member, key, oc, _plan.IdleTimeoutMs);
         }
     }
 
@@ -110,7 +115,29 @@ internal sealed partial class HttpSession : IDisposable
                 return await RuleVerdictAsync(null).ConfigureAwait(false);
             }
         }
+        while (true)
+        {
+            var carryOn = await ForwardAsync(rules).ConfigureAwait(false);
+            if (!_retrying)
+            {
+                return carryOn;
+            }
+            // A rule's retry(): the response was dropped; the same request is balanced and sent again.
+            _retrying = false;
+            _connectDone = 0;
+            _responseHeadAt = 0;
+            _responseBytes = 0;
+            rules!.BeginRetry();
+        }
+    }
 
+    /// <summary>
+    /// Sends the request to a member (picked, or a kept connection) and relays its response. Returns whether the client
+    /// connection carries on; with <see cref="_retrying"/> set, a rule dropped the response and wants the request sent again.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ForwardAsync(Rules.RuleSession? rules)
+    {
         var hasBody = _req.Framing == HttpBodyFraming.Chunked || (_req.Framing == HttpBodyFraming.ContentLength && _req.ContentLength > 0);
         var idempotent = _req.Method is HttpMethodKind.Get or HttpMethodKind.Head or HttpMethodKind.Options or HttpMethodKind.Put or HttpMethodKind.Delete or HttpMethodKind.Trace;
         ServerConnection? server = null;
@@ -209,7 +236,10 @@ internal sealed partial class HttpSession : IDisposable
         finally
         {
             server.Member.RequestEnded();
-            WriteAccessLog();
+            if (!_retrying)
+            {
+                WriteAccessLog();
+            }
         }
     }
 

@@ -73,11 +73,14 @@ internal sealed partial class HttpSession
         return false;
     }
 
-    /// <summary>HTTP_REQUEST_DATA. True: go on (collected and maybe replaced, or too big and streamed as it is).</summary>
+    /// <summary>
+    /// ctx.http.collect() in HTTP_REQUEST: the body is held whole (it is also what a retry() sends again), then
+    /// HTTP_REQUEST_DATA runs on it. True: go on (collected and maybe replaced, or too big and streamed as it is).
+    /// </summary>
     private async ValueTask<bool> CollectRequestBodyAsync(RuleSession rules)
     {
         var hasBody = _req.Framing == HttpBodyFraming.Chunked || (_req.Framing == HttpBodyFraming.ContentLength && _req.ContentLength > 0);
-        if (!hasBody || !rules.Handles(Scripting.Events.RuleEvent.HttpRequestData))
+        if (!hasBody)
         {
             return true;
         }
@@ -92,7 +95,7 @@ internal sealed partial class HttpSession
             return false;
         }
         var status = ProxyEventStatus.Continue;
-        if (body.Decoded is not null)
+        if (body.Decoded is not null && rules.Handles(Scripting.Events.RuleEvent.HttpRequestData))
         {
             rules.SetBody(body.Decoded, response: false);
             status = await _proxy.Events.OnEventAsync(ProxyEvent.HttpRequestData, _ctx).ConfigureAwait(false);
@@ -127,6 +130,60 @@ internal sealed partial class HttpSession
         }
         rules.SetResponseBody(body.Raw, body.Decoded, body.Encoded);
         return status == ProxyEventStatus.Continue;
+    }
+
+    /// <summary>
+    /// A rule called retry(): this response goes nowhere. With OneConnect its server connection goes back to the pool
+    /// only when nothing of the response is left unread (no body, a body the rule collected, or one already whole in
+    /// the buffer); a body still on the wire would be read as the next response, so such a connection is closed.
+    /// Without OneConnect the connection is closed: the retry is balanced afresh and opens its own.
+    /// </summary>
+    private async ValueTask<bool> DropForRetryAsync(ServerConnection server, bool bodyRead)
+    {
+        _retrying = true;
+        if (_upload is not null)
+        {
+            // Not reached: retry() refuses a request whose body is streaming. Stopped properly all the same.
+            await DropServerAsync(server, TerminationCause.None).ConfigureAwait(false);
+            return true;
+        }
+        var reusable = _plan.OneConnect is not null && _res.KeepAlive && _req.Version == HttpProtocolVersion.Http11
+            && (bodyRead ? _res.Framing != HttpBodyFraming.UntilClose : SkipBufferedBody(server.Side.Reader));
+        ReleaseServer(server, reusable);
+        return true;
+    }
+
+    /// <summary>Consumes the response body if it is exactly what the buffer holds; false (nothing consumed) otherwise.</summary>
+    private bool SkipBufferedBody(PipeReader reader)
+    {
+        switch (_res.Framing)
+        {
+            case HttpBodyFraming.None:
+            case HttpBodyFraming.ContentLength when _res.ContentLength == 0:
+                return !reader.TryRead(out var nothing) || Consume(reader, nothing.Buffer, nothing.Buffer.Length == 0);
+            case HttpBodyFraming.ContentLength:
+            case HttpBodyFraming.Chunked:
+                if (!reader.TryRead(out var read))
+                {
+                    return false;
+                }
+                var buffer = read.Buffer;
+                if (_res.Framing == HttpBodyFraming.ContentLength)
+                {
+                    return Consume(reader, buffer, buffer.Length == _res.ContentLength);
+                }
+                _responseChunks.Reset();
+                var r = _responseChunks.Decode(buffer);
+                return Consume(reader, buffer, !r.IsError && r.IsComplete && r.Consumed == buffer.Length);
+            default:
+                return false;
+        }
+    }
+
+    private static bool Consume(PipeReader reader, ReadOnlySequence<byte> buffer, bool whole)
+    {
+        reader.AdvanceTo(whole ? buffer.End : buffer.Start);
+        return whole;
     }
 
     /// <summary>Sends a response whose body a rule collected: the edited head with a fresh Content-Length, then the body.</summary>

@@ -80,6 +80,8 @@ public sealed partial class RuleSession : IRuleHttp
     {
         Verdict = RuleVerdict.None;
         _errorResponse = null;
+        RetryRequested = false;
+        _retries = 0;
         _responsePhase = false;
         _responseStarted = false;
         _uri = null;
@@ -218,7 +220,48 @@ public sealed partial class RuleSession : IRuleHttp
         }
     }
 
-    public void Retry() => throw new NotSupportedException("ctx.http.retry() is not supported by the proxy yet");
+    /// <summary>Rule retries allowed per request; one more fails the event (the test bench uses the same bound).</summary>
+    internal const int MaxRuleRetries = Scripting.Compilation.RuleLimits.MaxRetries;
+
+    private int _retries;
+
+    /// <summary>A rule called retry() in HTTP_RESPONSE / HTTP_RESPONSE_DATA: the proxy drops the response and sends the request again.</summary>
+    internal bool RetryRequested { get; private set; }
+
+    public void Retry()
+    {
+        if (_retries >= MaxRuleRetries)
+        {
+            throw new InvalidOperationException($"ctx.http.retry(): this request was already retried {MaxRuleRetries} times, the limit per request");
+        }
+        if (RequestBodyOverride is null && HasRequestBody)
+        {
+            // Only a body the proxy holds whole can go out twice; a streamed one is gone.
+            throw new InvalidOperationException(RequestCollect > 0
+                ? $"ctx.http.retry(): the request body was larger than ctx.http.collect({{max: {RequestCollect}}}) and was streamed to the server, so it cannot be sent again"
+                : "ctx.http.retry(): the request body was streamed to the server and not kept; call ctx.http.collect() in HTTP_REQUEST to make a request with a body retryable");
+        }
+        RetryRequested = true;
+    }
+
+    private bool HasRequestBody => _req!.Framing == HttpBodyFraming.Chunked || (_req.Framing == HttpBodyFraming.ContentLength && _req.ContentLength > 0);
+
+    /// <summary>
+    /// The proxy takes the retry: the response scope of the dropped attempt ends, the request (line, headers and kept
+    /// body as the rules left them, <c>ctx.req</c>, the pool or member chosen) stays for the next pick.
+    /// </summary>
+    internal void BeginRetry()
+    {
+        RetryRequested = false;
+        _retries++;
+        Verdict = RuleVerdict.None;
+        _responsePhase = false;
+        _responseStarted = false;
+        _responseBody = default;
+        ResponseCollect = 0;
+        ReplacedResponseBody = null;
+        ResponseBodyOverride = null;
+    }
 
     /// <summary>The request body to send whole, re-framed with Content-Length, after HTTP_REQUEST_DATA; null: stream it.</summary>
     public byte[]? RequestBodyOverride { get; private set; }
