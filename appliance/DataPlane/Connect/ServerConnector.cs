@@ -164,7 +164,8 @@ public sealed class ServerConnector
                 member.ConnectionOpened();
                 memberCounters.Opened();
                 ctx.PoolCounters?.Opened();
-                var connection = new ServerConnection(side, member, memberCounters, ctx.PoolCounters, reuseKey);
+                // A rule node past the shared cap is private to this client: its connection is not kept for others.
+                var connection = new ServerConnection(side, member, memberCounters, ctx.PoolCounters, member.Poolable ? reuseKey : null);
                 if (plan.SendProxyProtocol != ProxyProtocolVersion.None)
                 {
                     var n = ProxyProtocolWriter.Write(plan.SendProxyProtocol, ctx.ClientEndPoint, ctx.LocalEndPoint, side.GetSpan(ProxyProtocolWriter.MaxLength));
