@@ -52,6 +52,7 @@ internal static class HostApi
         ["lb"] = T,
         ["lb.pool"] = RuleEvents.Mask(ClientAccepted, ClientData, ClientSslClientHello, ClientSslHandshake, HttpRequest, HttpRequestData, LbFailed),
         ["lb.member"] = RuleEvents.Mask(ClientAccepted, ClientData, ClientSslClientHello, ClientSslHandshake, HttpRequest, HttpRequestData, LbFailed),
+        ["lb.hashKey"] = RuleEvents.Mask(ClientAccepted, ClientData, ClientSslClientHello, ClientSslHandshake, HttpRequest, HttpRequestData, LbFailed),
         ["lb.reselect"] = RuleEvents.Mask(LbSelected, LbFailed),
         ["lb.selected"] = T,
         ["lb.markDown"] = RuleEvents.Mask(LbSelected, LbFailed, ServerConnected, ServerData, HttpResponse, HttpResponseData),
