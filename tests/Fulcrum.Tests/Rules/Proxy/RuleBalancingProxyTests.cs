@@ -168,6 +168,22 @@ public sealed class RuleBalancingProxyTests : RuleProxyTestBase, IClassFixture<A
     }
 
     [Fact]
+    public async Task Node_Ipv6Address_IsConnectedTo_AndNamedInBrackets()
+    {
+        var web = await Backend("web");
+        var node = Node("node6", "::1");
+        await Pool("web", web.Port);
+        await Rule("node6", $$"""
+            when('HTTP_REQUEST', ctx => ctx.lb.member('::1', {{node.Port}}));
+            when('HTTP_RESPONSE', ctx => { ctx.http.setHeader('x-selected', ctx.lb.selected); });
+            """);
+        var port = await Virtual("web", "node6");
+        var response = await Once(port, "/");
+        Assert.Equal("node6", Field(response, "X-Backend"));
+        Assert.Equal($"- [::1]:{node.Port}", Field(response, "x-selected"));
+    }
+
+    [Fact]
     public async Task Node_Refusing_LbFailedSendsToTheSorryPool_BadAddressOrPortIsARuleError()
     {
         var web = await Backend("web");
@@ -199,6 +215,58 @@ public sealed class RuleBalancingProxyTests : RuleProxyTestBase, IClassFixture<A
             Assert.True(r.StatusCode == HttpStatusCode.InternalServerError, bad + " " + r.StatusCode + " " + Header(r, "X-Backend"));
         }
         Assert.Equal(0, web.Requests);
+    }
+
+    [Fact]
+    public async Task Node_ConnectTimeout_LbFailedSendsToTheSorryPool()
+    {
+        var sorry = await Backend("sorry");
+        await Pool("web", sorry.Port);
+        await Pool("sorry", sorry.Port);
+        // A node that never completes a handshake: a listener that never accepts, its accept queue filled, drops SYNs.
+        using var hole = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        hole.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.11"), 0));
+        hole.Listen(1);
+        var holePort = ((IPEndPoint)hole.LocalEndPoint!).Port;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var c = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(c);
+                using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+                try
+                {
+                    await c.ConnectAsync(hole.LocalEndPoint!, cts.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break; // the queue is full: further handshakes hang
+                }
+            }
+            var tcp = N("tcp-1s");
+            await _f.Admin.ProfileAsync("tcp", $$"""{"name":"{{tcp}}","connectTimeout":1}""");
+            await Rule("holenode", Localize($$"""
+                when('HTTP_REQUEST', ctx => ctx.lb.member('127.0.0.11', {{holePort}}));
+                when('LB_FAILED', ctx => { ctx.req.failed = ctx.lb.selected; ctx.lb.pool('sorry'); });
+                when('HTTP_RESPONSE', ctx => { if (ctx.req.failed) ctx.http.setHeader('x-failed', ctx.req.failed); });
+                """, "sorry"));
+            var port = await Virtual("web", "holenode", profiles: $"\"{tcp}\",\"http\"");
+            var started = DateTime.UtcNow;
+            var response = await Once(port, "/");
+            var took = DateTime.UtcNow - started;
+            Assert.Equal("sorry", Field(response, "X-Backend"));
+            Assert.Equal($"- 127.0.0.11:{holePort}", Field(response, "x-failed"));
+            Assert.True(took >= TimeSpan.FromSeconds(0.9), "LB_FAILED came after the connect timeout, not at once: " + took);
+        }
+        finally
+        {
+            foreach (var c in fillers)
+            {
+                c.Dispose();
+            }
+        }
     }
 
     [Fact]
