@@ -87,9 +87,9 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
     }
 
     /// <summary>
-    /// A member of some pool: that pool and member (first pool in name order that has it). Any other address: a node
-    /// outside every pool (iRules <c>node</c>), connected to for this request as the one member of the pool
-    /// <see cref="RuleNodes.PoolName"/>: no monitor, no persistence, LB_FAILED when it refuses or times out.
+    /// A member of some pool: that pool and member (the pool with the lowest name, if several have it). Any other
+    /// address: a node outside every pool (iRules <c>node</c>), connected to for this request as the one member of the
+    /// pool <see cref="RuleNodes.PoolName"/>: no monitor, no persistence, LB_FAILED when it refuses or times out.
     /// </summary>
     public void SelectMember(string address, int port)
     {
@@ -101,16 +101,22 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
         {
             throw new ArgumentException($"ctx.lb.member: port {port} is not from 1 to 65535");
         }
+        // The pool with the lowest name wins, so the choice does not depend on the dictionary's order.
+        (PoolState Pool, MemberState Member)? found = null;
         foreach (var pool in _balancing.Pools.Values)
         {
             foreach (var m in pool.Members)
             {
-                if (m.EndPoint.Port == port && m.EndPoint.Address.Equals(ip))
+                if (m.EndPoint.Port == port && m.EndPoint.Address.Equals(ip) && (found is null || string.CompareOrdinal(pool.Name, found.Value.Pool.Name) < 0))
                 {
-                    Choose(pool, m);
-                    return;
+                    found = (pool, m);
                 }
             }
+        }
+        if (found is { } hit)
+        {
+            Choose(hit.Pool, hit.Member);
+            return;
         }
         var node = _node is { } last && last.Members[0].EndPoint.Port == port && last.Members[0].EndPoint.Address.Equals(ip)
             ? last
