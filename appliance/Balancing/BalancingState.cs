@@ -25,6 +25,7 @@ public sealed class BalancingState
     {
         _time = time;
         _random = random;
+        Nodes = new RuleNodes(time, random);
         Reconcile(runtime.Current);
         runtime.Published += Reconcile;
     }
@@ -34,6 +35,9 @@ public sealed class BalancingState
     public PoolState? Pool(string name) => Pools.GetValueOrDefault(name);
 
     public TimeProvider Time => _time;
+
+    /// <summary>Nodes rules connect to outside every pool (<c>ctx.lb.member</c>).</summary>
+    public RuleNodes Nodes { get; }
 
     /// <summary>Raised after a reconcile with the new pool states (health monitors follow it).</summary>
     public event Action<FrozenDictionary<string, PoolState>>? Changed;

@@ -47,6 +47,9 @@ public sealed class MemberState
 
     public string Pool { get; }
 
+    /// <summary>False for a rule node past <see cref="RuleNodes.MaxShared"/>: its connections are not kept for OneConnect reuse.</summary>
+    public bool Poolable { get; init; } = true;
+
     public RuntimeMember Config => Volatile.Read(ref _config);
 
     public string Key => Config.Key;

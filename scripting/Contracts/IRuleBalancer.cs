@@ -8,13 +8,22 @@ public interface IRuleBalancer
     /// <summary>Use <paramref name="pool"/> for this request (or connection on L4); with <paramref name="member"/> (<c>ip:port</c>) that member.</summary>
     void SelectPool(string pool, string? member);
 
-    /// <summary>Connect to this address directly (a node outside any pool).</summary>
+    /// <summary>
+    /// Connect to this address: the pool member with it if some pool has one, otherwise the node itself (outside every
+    /// pool; <see cref="Selected"/> then names the pool <c>-</c>).
+    /// </summary>
     void SelectMember(string address, int port);
+
+    /// <summary>
+    /// The key source-hash and consistent-hash pools with <c>hashKey: rule</c> hash instead of the client address, for
+    /// this request (connection at L4); null goes back to the client address.
+    /// </summary>
+    void HashKey(string? key);
 
     /// <summary>In LB_SELECTED / LB_FAILED: pick again (with the pool or member chosen since).</summary>
     void Reselect();
 
-    /// <summary>The pool and member picked: <c>pool ip:port</c>, or null before the pick.</summary>
+    /// <summary>The pool and member picked: <c>pool ip:port</c> (<c>- ip:port</c> for a node outside pools), or null before the pick.</summary>
     string? Selected { get; }
 
     /// <summary>Mark the picked member down until its monitor next sees it up.</summary>

@@ -53,6 +53,7 @@ internal static class HostApi
         // In LB_SELECTED a new choice picks again; in the response events it is where a retry() goes.
         ["lb.pool"] = RuleEvents.Mask(ClientAccepted, ClientData, ClientSslClientHello, ClientSslHandshake, HttpRequest, HttpRequestData, LbSelected, LbFailed, HttpResponse, HttpResponseData),
         ["lb.member"] = RuleEvents.Mask(ClientAccepted, ClientData, ClientSslClientHello, ClientSslHandshake, HttpRequest, HttpRequestData, LbSelected, LbFailed, HttpResponse, HttpResponseData),
+        ["lb.hashKey"] = RuleEvents.Mask(ClientAccepted, ClientData, ClientSslClientHello, ClientSslHandshake, HttpRequest, HttpRequestData, LbFailed),
         ["lb.reselect"] = RuleEvents.Mask(LbSelected, LbFailed),
         ["lb.selected"] = T,
         ["lb.markDown"] = RuleEvents.Mask(LbSelected, LbFailed, ServerConnected, ServerData, HttpResponse, HttpResponseData),

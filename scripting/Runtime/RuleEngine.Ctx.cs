@@ -140,11 +140,25 @@ internal sealed partial class RuleEngine
         {
             var address = Arg(a, 0, "ctx.lb.member(address, port)");
             var port = Num(a, 1, 0);
-            if (!System.Net.IPAddress.TryParse(address, out _) || !(port >= 1 && port <= 65535))
+            if (!IsIpLiteral(address))
             {
-                throw TypeError("ctx.lb.member(address, port): an IP address and a port from 1 to 65535");
+                throw TypeError($"ctx.lb.member(address, port): '{(address.Length > 64 ? address[..64] + "..." : address)}' is not an IPv4 (dotted quad) or IPv6 address");
+            }
+            if (!(port >= 1 && port <= 65535 && port == Math.Floor(port)))
+            {
+                throw TypeError("ctx.lb.member(address, port): the port must be a whole number from 1 to 65535");
             }
             Conn.Context.Balancer.SelectMember(address, (int)port);
+            return JsValue.Undefined;
+        }))),
+        new("hashKey", Constant(Fn("lb.hashKey", 1, a =>
+        {
+            string? key = a.Length == 0 || a[0].IsUndefined() || a[0].IsNull() ? null : TypeConverter.ToString(a[0]);
+            if (key is { Length: > 1024 })
+            {
+                throw RangeError("ctx.lb.hashKey: keys have at most 1024 characters");
+            }
+            Conn.Context.Balancer.HashKey(key);
             return JsValue.Undefined;
         }))),
         new("reselect", Constant(Fn("lb.reselect", 0, _ =>
@@ -194,6 +208,29 @@ internal sealed partial class RuleEngine
             return JsValue.Undefined;
         }))),
     ]);
+
+    /// <summary>A dotted-quad IPv4 (no shorthand such as <c>10.1</c>) or a plain IPv6 address (no brackets, no scope).</summary>
+    private static bool IsIpLiteral(string s)
+    {
+        if (s.Length is 0 or > 45 || s.AsSpan().IndexOfAny("%[]/") >= 0)
+        {
+            return false;
+        }
+        if (s.Contains(':', StringComparison.Ordinal))
+        {
+            return System.Net.IPAddress.TryParse(s, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        }
+        var parts = 0;
+        foreach (var part in s.Split('.'))
+        {
+            if (part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0') || !part.All(char.IsAsciiDigit) || int.Parse(part, System.Globalization.CultureInfo.InvariantCulture) > 255)
+            {
+                return false;
+            }
+            parts++;
+        }
+        return parts == 4;
+    }
 
     private int Timeout(JsValue[] a, int i)
     {

@@ -228,7 +228,8 @@ public static class RuleTestBench
             for (var tries = 0; tries < 3; tries++)
             {
                 ctx.ReselectRequested = false;
-                var pool = ctx.ChosenPool ?? sample.Pool ?? (ctx.ChosenMember is null ? "default" : null);
+                // A member the rule named outside every pool is a node: no pool (the proxy names it "-").
+                var pool = ctx.ChosenPool ?? (ctx.ChosenMember is null ? sample.Pool ?? "default" : null);
                 string? member = null;
                 if (ctx.ChosenMember is { } chosen && (pool is null || ctx.Members(pool)?.Any(m => $"{m.Address}:{m.Port}" == chosen && m.Up) == true))
                 {
@@ -239,7 +240,7 @@ public static class RuleTestBench
                     var members = ctx.Members(pool) ?? (pool == "default" ? [new SampleMember()] : []);
                     member = members.FirstOrDefault(m => m.Up) is { } up ? $"{up.Address}:{up.Port}" : null;
                 }
-                trace.Pool = pool;
+                trace.Pool = pool ?? "-";
                 if (member is null)
                 {
                     var before = (ctx.ChosenPool, ctx.ChosenMember);
@@ -254,7 +255,7 @@ public static class RuleTestBench
                     return false;
                 }
                 trace.Member = member;
-                ctx.Selected = pool is null ? member : $"{pool} {member}";
+                ctx.Selected = $"{pool ?? "-"} {member}";
                 var colon = member.LastIndexOf(':');
                 ctx.Server = new IPEndPoint(IPAddress.Parse(member[..colon].Trim('[', ']')), int.Parse(member[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
                 if (Terminal(Step(RuleEvent.LbSelected)))
@@ -293,6 +294,7 @@ public static class RuleTestBench
                 Step(RuleEvent.ServerClosed, record: trace.Outcome != "error");
             }
             trace.Persistence = ctx.PersistenceChoice;
+            trace.HashKey = ctx.ChosenHashKey;
             if (ctx.ClientReceived.Length > 0)
             {
                 trace.ClientReceived = ctx.ClientReceived.ToString();

@@ -16,6 +16,8 @@ public sealed class RuleTrace
     public string? Pool { get; set; }
     public string? Member { get; set; }
     public string? Persistence { get; set; }
+    /// <summary>The key <c>ctx.lb.hashKey</c> gave for <c>hashKey: rule</c> pools (null: the client address).</summary>
+    public string? HashKey { get; set; }
     /// <summary>The request as sent to the server (HTTP), after the rule's changes; null when it was not sent.</summary>
     public TraceMessage? Request { get; set; }
     /// <summary>The response as the client gets it (HTTP).</summary>

@@ -145,11 +145,17 @@ public sealed class SampleContext : IRuleEventContext, IRuleHttp, IRuleTcp, IRul
         ChosenMember = member;
     }
 
+    /// <summary>As the proxy: a member of a configured pool picks that pool; any other address is a node (pool <c>-</c>).</summary>
     public void SelectMember(string address, int port)
     {
-        ChosenPool = null;
+        ChosenPool = _pools?.Where(p => p.Value.Any(m => m.Address == address && m.Port == port)).Select(p => p.Key).Order(StringComparer.Ordinal).FirstOrDefault();
         ChosenMember = $"{address}:{port}";
     }
+
+    /// <summary>The key a <c>hashKey: rule</c> pool would hash (null: the client address).</summary>
+    public string? ChosenHashKey { get; private set; }
+
+    public void HashKey(string? key) => ChosenHashKey = key;
 
     public void Reselect() => ReselectRequested = true;
 

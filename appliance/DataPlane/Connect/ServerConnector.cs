@@ -52,7 +52,8 @@ public sealed class ServerConnector
         var failure = TerminationCause.NoMember;
         for (var attempt = 0; attempt < tries; attempt++)
         {
-            var member = attempt == 0 && preselected is not null ? preselected : _selector.Pick(ctx, pool, exclude);
+            var named = attempt == 0 && preselected is not null;
+            var member = named ? preselected : _selector.Pick(ctx, pool, exclude);
             if (member is null)
             {
                 // With a single member that just failed, trying it again is still better than giving up on a retry.
@@ -92,6 +93,12 @@ public sealed class ServerConnector
             var (connection, cause) = await ConnectOneAsync(ctx, member, reuseKey).ConfigureAwait(false);
             if (connection is not null)
             {
+                if (named || ctx.Balancing.RuleMethod is not null)
+                {
+                    // No pick recorded it (a member named by a rule or picked before), or a rule asked for
+                    // persistence in LB_SELECTED: the member used is what the persistence records must name.
+                    _selector.Reuse(ctx, pool, member);
+                }
                 if (_events.IsActive(ctx))
                 {
                     await _events.OnEventAsync(ProxyEvent.ServerConnected, ctx).ConfigureAwait(false);
@@ -170,7 +177,8 @@ public sealed class ServerConnector
                 member.ConnectionOpened();
                 memberCounters.Opened();
                 ctx.PoolCounters?.Opened();
-                var connection = new ServerConnection(side, member, memberCounters, ctx.PoolCounters, reuseKey);
+                // A rule node past the shared cap is private to this client: its connection is not kept for others.
+                var connection = new ServerConnection(side, member, memberCounters, ctx.PoolCounters, member.Poolable ? reuseKey : null);
                 if (plan.SendProxyProtocol != ProxyProtocolVersion.None)
                 {
                     var n = ProxyProtocolWriter.Write(plan.SendProxyProtocol, ctx.ClientEndPoint, ctx.LocalEndPoint, side.GetSpan(ProxyProtocolWriter.MaxLength));

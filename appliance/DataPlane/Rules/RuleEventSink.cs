@@ -1,5 +1,4 @@
 using Fulcrum.Appliance.Balancing;
-using Fulcrum.Appliance.Balancing.Persistence;
 using Fulcrum.Appliance.DataPlane.Pipeline;
 using Fulcrum.Appliance.Stats;
 using Fulcrum.Scripting.Events;
@@ -17,15 +16,13 @@ public sealed class RuleEventSink : IProxyEventSink
     private readonly RuleSetCache _cache;
     private readonly BalancingState _balancing;
     private readonly DataPlaneCounters _counters;
-    private readonly PersistenceService _persistence;
     private readonly ILogger _logger;
 
-    public RuleEventSink(RuleSetCache cache, BalancingState balancing, DataPlaneCounters counters, PersistenceService persistence, ILogger<RuleEventSink> logger)
+    public RuleEventSink(RuleSetCache cache, BalancingState balancing, DataPlaneCounters counters, ILogger<RuleEventSink> logger)
     {
         _cache = cache;
         _balancing = balancing;
         _counters = counters;
-        _persistence = persistence;
         _logger = logger;
     }
 
@@ -76,7 +73,7 @@ public sealed class RuleEventSink : IProxyEventSink
         {
             return ProxyEventStatus.Continue;
         }
-        var session = new RuleSession(context, set, _balancing, _counters, _persistence);
+        var session = new RuleSession(context, set, _balancing, _counters);
         context.Rules = session;
         return session.Dispatch(RuleEvent.ClientAccepted);
     }

@@ -1,30 +1,29 @@
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.Balancing.Persistence;
 using Fulcrum.Appliance.Config.Model;
+using Fulcrum.Appliance.Config.Validation;
 using Fulcrum.Scripting.Contracts;
 
 namespace Fulcrum.Appliance.DataPlane.Rules;
 
 /// <summary>
-/// Pool and member choice for this request (or connection at L4), reselect, markDown, activeMembers, and rule-driven
-/// persistence (source and universal records in the shared persistence table, under the rule's own profile names).
+/// Pool, member and node choice for this request (or connection at L4), reselect, markDown, activeMembers, the hash
+/// key for <c>hashKey: rule</c> pools, and rule-driven persistence. Persistence and hash keys are handed to the
+/// connection's <see cref="Selection.ConnectionBalancing"/>, so the selector applies them with the virtual's profiles
+/// like any other persistence (one path, one table).
 /// </summary>
 public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
 {
     /// <summary>Rule-made reselects allowed per request (LB_FAILED → pool('sorry') → LB_FAILED → ...).</summary>
     private const int MaxRuleReselects = 4;
 
-    private static readonly PersistenceProfile SourceProfile = new() { Name = "rule:source", Method = PersistenceMethods.SourceAddress };
-    private static readonly PersistenceProfile UniversalProfile = new() { Name = "rule:universal", Method = PersistenceMethods.Universal };
-
     private bool _reselect;
     private int _reselects;
     private MemberState? _selected;
-    private PersistenceProfile? _persistProfile;
-    private string? _persistKey;
-    private TimeSpan _persistTimeout;
+    // The last node this connection chose: a node past the shared cap stays the same object across keep-alive requests.
+    private PoolState? _node;
 
-    /// <summary>The member a rule chose (pool + member, node, or a persistence record) for this request; null: balance.</summary>
+    /// <summary>The member a rule chose (pool + member, or a node) for this request; null: balance.</summary>
     public MemberState? RequestMember { get; private set; }
 
     /// <summary>The pool a rule chose for this request; null: the virtual's pool.</summary>
@@ -38,8 +37,6 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
         _reselect = false;
         _reselects = 0;
         _selected = null;
-        _persistProfile = null;
-        _persistKey = null;
         if (_ctx.Plan.Runtime.Pool is { } pool)
         {
             _ctx.Pool = _balancing.Pool(pool.Name);
@@ -52,19 +49,8 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
         }
     }
 
-    /// <summary>The member to use for the next pick: the rule's, else a live persistence record; null to balance.</summary>
-    internal MemberState? Preselected()
-    {
-        if (RequestMember is not null)
-        {
-            return RequestMember;
-        }
-        if (_persistKey is not null && _ctx.Pool is { } pool)
-        {
-            return _persistence.Lookup(_ctx.Plan.Name, pool, _persistProfile!, _persistKey);
-        }
-        return null;
-    }
+    /// <summary>The member to use for the next pick: the one the rule named; null to balance (persistence included).</summary>
+    internal MemberState? Preselected() => RequestMember;
 
     /// <summary>Whether a kept server connection to <paramref name="member"/> serves this request (same member chosen, or a member of the request's pool).</summary>
     internal bool Fits(MemberState member) => Preselected() is { } chosen ? ReferenceEquals(chosen, member) : member.Pool == _ctx.Pool?.Name;
@@ -83,15 +69,8 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
     /// <summary>The member picked for this request (LB_SELECTED), or the one serving it.</summary>
     internal void Picked(MemberState member) => _selected = member;
 
-    /// <summary>The request is being served by <paramref name="member"/>: refresh the rule's persistence record.</summary>
-    internal void Served(MemberState member)
-    {
-        _selected = member;
-        if (_persistKey is not null && _ctx.Pool is { } pool && pool.Member(member.Key) is not null)
-        {
-            _persistence.Record(_ctx.Plan.Name, pool, _persistProfile!, _persistKey, member, _persistTimeout);
-        }
-    }
+    /// <summary>The request is being served by <paramref name="member"/> (what <c>ctx.lb.selected</c> names).</summary>
+    internal void Served(MemberState member) => _selected = member;
 
     // IRuleBalancer
     public bool PoolExists(string pool) => _balancing.Pool(pool) is not null;
@@ -107,24 +86,42 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
         Choose(state, chosen);
     }
 
+    /// <summary>
+    /// A member of some pool: that pool and member (the pool with the lowest name, if several have it). Any other
+    /// address: a node outside every pool (iRules <c>node</c>), connected to for this request as the one member of the
+    /// pool <see cref="RuleNodes.PoolName"/>: no monitor, no persistence, LB_FAILED when it refuses or times out.
+    /// </summary>
     public void SelectMember(string address, int port)
     {
-        if (!System.Net.IPAddress.TryParse(address, out var ip))
+        if (!AddressSyntax.TryParseIp(address, out var ip))
         {
-            throw new ArgumentException($"ctx.lb.member: '{address}' is not an IP address");
+            throw new ArgumentException($"ctx.lb.member: '{address}' is not an IPv4 or IPv6 address");
         }
+        if (port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"ctx.lb.member: port {port} is not from 1 to 65535");
+        }
+        // The pool with the lowest name wins, so the choice does not depend on the dictionary's order.
+        (PoolState Pool, MemberState Member)? found = null;
         foreach (var pool in _balancing.Pools.Values)
         {
             foreach (var m in pool.Members)
             {
-                if (m.EndPoint.Port == port && m.EndPoint.Address.Equals(ip))
+                if (m.EndPoint.Port == port && m.EndPoint.Address.Equals(ip) && (found is null || string.CompareOrdinal(pool.Name, found.Value.Pool.Name) < 0))
                 {
-                    Choose(pool, m);
-                    return;
+                    found = (pool, m);
                 }
             }
         }
-        throw new ArgumentException($"ctx.lb.member: {address}:{port} is not a member of any pool (nodes outside pools are not supported)");
+        if (found is { } hit)
+        {
+            Choose(hit.Pool, hit.Member);
+            return;
+        }
+        var node = _node is { } last && last.Members[0].EndPoint.Port == port && last.Members[0].EndPoint.Address.Equals(ip)
+            ? last
+            : _node = _balancing.Nodes.Get(new System.Net.IPEndPoint(ip, port));
+        Choose(node, node.Members[0]);
     }
 
     private void Choose(PoolState pool, MemberState? member)
@@ -143,11 +140,18 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
 
     public string? Selected => _selected is { } m ? m.Pool + " " + m.Key : null;
 
+    /// <summary>A node outside pools is left alone: no monitor would ever bring it back up.</summary>
     public void MarkDown()
     {
         var member = _selected ?? _ctx.Member ?? throw new InvalidOperationException("ctx.lb.markDown(): no member was picked");
+        if (member.Pool == RuleNodes.PoolName)
+        {
+            return;
+        }
         member.SetHealth(new MemberHealth(HealthStatus.Down, "marked down by a rule", DateTimeOffset.UtcNow));
     }
+
+    public void HashKey(string? key) => _ctx.Balancing.SetHashKey(key);
 
     public int ActiveMembers(string pool)
     {
@@ -167,7 +171,13 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
     }
 
     // IRulePersistence
-    public void Source(int timeoutMs) => Persist(SourceProfile, PersistenceKeys.SourceAddressKey(_ctx.ClientEndPoint.Address, SourceProfile.Mask), timeoutMs);
+
+    /// <summary>
+    /// Source-address persistence through the selector: with a source-address profile on the virtual (primary or
+    /// fallback) that profile's mask, table scope and connection-limit override; without one the rule's default
+    /// profile <c>rule:source</c>. A timeout overrides the profile's.
+    /// </summary>
+    public void Source(int timeoutMs) => _ctx.Balancing.PersistSource(RuleTimeout(timeoutMs));
 
     /// <summary>
     /// Cookie persistence is the selector's (insert / rewrite / passive by the virtual's persistence profile): with a
@@ -186,20 +196,11 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
     }
 
     /// <summary>
-    /// With a universal persistence profile on the virtual (primary or fallback) the key goes to the selector
-    /// (<see cref="Selection.ConnectionBalancing.PersistUniversal"/>: the profile's table, mirroring and timeout unless
-    /// the rule gives one); without one, the rule keeps its own record under <c>rule:universal</c>.
+    /// Universal persistence through the selector: with a universal profile on the virtual (primary or fallback) that
+    /// profile's table, scope and timeout; without one the rule's default profile <c>rule:universal</c>. A timeout
+    /// overrides the profile's.
     /// </summary>
-    public void Universal(string key, int timeoutMs)
-    {
-        if (VirtualProfile(PersistenceMethods.Universal) is not null)
-        {
-            None();
-            _ctx.Balancing.PersistUniversal(key, timeoutMs > 0 ? TimeSpan.FromMilliseconds(Math.Max(1000, timeoutMs)) : null);
-            return;
-        }
-        Persist(UniversalProfile, key, timeoutMs);
-    }
+    public void Universal(string key, int timeoutMs) => _ctx.Balancing.PersistUniversal(key, RuleTimeout(timeoutMs));
 
     /// <summary>The virtual's persistence profile (primary, else fallback) with <paramref name="method"/>, or null.</summary>
     private PersistenceProfile? VirtualProfile(string method)
@@ -208,22 +209,8 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
         return persistence.Primary?.Method == method ? persistence.Primary : persistence.Fallback?.Method == method ? persistence.Fallback : null;
     }
 
-    public void None()
-    {
-        _ctx.Balancing.ClearUniversal();
-        _persistKey = null;
-        _persistProfile = null;
-    }
+    public void None() => _ctx.Balancing.ClearRulePersistence();
 
-    private void Persist(PersistenceProfile profile, string key, int timeoutMs)
-    {
-        _persistProfile = profile;
-        _persistKey = key;
-        _persistTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, timeoutMs));
-        // In response events the member is known: record now (learning a session id from the server's Set-Cookie).
-        if (_responsePhase && _selected is { } member)
-        {
-            Served(member);
-        }
-    }
+    /// <summary>0: the profile's timeout; otherwise at least a second (the table's resolution).</summary>
+    private static TimeSpan? RuleTimeout(int timeoutMs) => timeoutMs > 0 ? TimeSpan.FromMilliseconds(Math.Max(1000, timeoutMs)) : null;
 }

@@ -13,7 +13,7 @@ namespace Fulcrum.Appliance.DataPlane.Rules;
 
 /// <summary>
 /// One client connection as its rules see it: the contracts (<c>ctx</c>) implemented over the proxy's own objects
-/// (the parsed heads, the balancing state, the persistence table), the rule connection, and what the rules decided
+/// (the parsed heads, the balancing state), the rule connection, and what the rules decided
 /// (<see cref="Verdict"/>, the pool or member for this request, header and body edits). Created at CLIENT_ACCEPTED by
 /// <see cref="RuleEventSink"/>; the protocol code asks it at each event point. Split by concern: <c>.Http.cs</c>,
 /// <c>.Balancing.cs</c>, <c>.Tcp.cs</c>.
@@ -23,16 +23,14 @@ public sealed partial class RuleSession : IRuleEventContext
     private readonly ProxyContext _ctx;
     private readonly BalancingState _balancing;
     private readonly DataPlaneCounters _counters;
-    private readonly Balancing.Persistence.PersistenceService _persistence;
     private LocalResponse? _errorResponse;
 
-    internal RuleSession(ProxyContext ctx, RuleSet set, BalancingState balancing, DataPlaneCounters counters, Balancing.Persistence.PersistenceService persistence)
+    internal RuleSession(ProxyContext ctx, RuleSet set, BalancingState balancing, DataPlaneCounters counters)
     {
         _ctx = ctx;
         Set = set;
         _balancing = balancing;
         _counters = counters;
-        _persistence = persistence;
         Connection = set.Open(this);
     }
 

@@ -7,7 +7,7 @@ namespace Fulcrum.Appliance.DataPlane.Selection;
 
 /// <summary>
 /// One client connection's balancing state (<c>ctx.Balancing</c>): the values rules give the next pick
-/// (<see cref="SetHashKey"/>, <see cref="PersistUniversal"/>), the request being balanced, the persistence cookie the
+/// (<see cref="SetHashKey"/>, <see cref="PersistUniversal"/>, <see cref="PersistSource"/>), the request being balanced, the persistence cookie the
 /// response must carry, and the watch on the current member's <see cref="MemberState.DownToken"/> that applies the
 /// pool's service-down action.
 /// </summary>
@@ -24,38 +24,63 @@ public sealed class ConnectionBalancing : IDisposable
         _ctx = ctx;
     }
 
-    /// <summary>The key a rule set for pools whose <c>hashKey</c> is <c>rule</c> (source-hash, consistent-hash); null: the client address.</summary>
+    /// <summary>
+    /// The key a rule set for pools whose <c>hashKey</c> is <c>rule</c> (source-hash, consistent-hash); null: the
+    /// client address. Per request at L7 (<see cref="BeginRequest"/> clears it), per connection at L4.
+    /// </summary>
     public string? RuleHashKey { get; private set; }
 
-    /// <summary>The universal persistence key a rule gave (<c>ctx.persist.universal</c>) and not yet used.</summary>
+    /// <summary>
+    /// The persistence method a rule asked for (<c>ctx.persist.source</c>: source-address, <c>ctx.persist.universal</c>:
+    /// universal), or null. The selector applies it with the virtual's profile of that method, else with the rule's
+    /// default profile (<see cref="VirtualPersistence.RuleSource"/>, <see cref="VirtualPersistence.RuleUniversal"/>).
+    /// </summary>
+    public string? RuleMethod { get; private set; }
+
+    /// <summary>The universal persistence key a rule gave (<c>ctx.persist.universal</c>).</summary>
     public string? UniversalKey { get; private set; }
 
-    /// <summary>The rule's timeout for <see cref="UniversalKey"/>; null: the profile's.</summary>
-    public TimeSpan? UniversalTimeout { get; private set; }
+    /// <summary>The rule's timeout for the profile of <see cref="RuleMethod"/>; null: the profile's.</summary>
+    public TimeSpan? RuleTimeout { get; private set; }
 
     /// <summary>
-    /// Rules hook: the key for pools with <c>hashKey: rule</c>. Set it before the pick (CLIENT_ACCEPTED at L4,
-    /// HTTP_REQUEST at L7); it stays for the connection until set again (null goes back to the client address).
+    /// Rules hook: the key for pools with <c>hashKey: rule</c>. Set it before the pick (CLIENT_ACCEPTED or
+    /// CLIENT_DATA at L4, HTTP_REQUEST at L7); null goes back to the client address.
     /// </summary>
     public void SetHashKey(string? key) => RuleHashKey = key;
 
     /// <summary>
-    /// Rules hook for universal persistence (<c>ctx.persist.universal(key, timeoutMs)</c>), used when the virtual's
-    /// persistence (or fallback) profile has method <c>universal</c>. Given before the pick (CLIENT_ACCEPTED,
-    /// HTTP_REQUEST), a record for the key picks the member and a new pick is recorded under it; given after the pick
-    /// (HTTP_RESPONSE), the key is recorded for the member that answered. A timeout overrides the profile's.
+    /// Rules hook for universal persistence (<c>ctx.persist.universal(key, timeoutMs)</c>). Given before the pick
+    /// (CLIENT_ACCEPTED, HTTP_REQUEST), a record for the key picks the member and a new pick is recorded under it;
+    /// given after the pick (HTTP_RESPONSE), the key is recorded for the member that answered. A timeout overrides the
+    /// profile's.
     /// </summary>
     public void PersistUniversal(string key, TimeSpan? timeout = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
+        RuleMethod = PersistenceMethods.Universal;
         UniversalKey = key;
-        UniversalTimeout = timeout;
+        RuleTimeout = timeout;
     }
 
-    internal void ClearUniversal()
+    /// <summary>
+    /// Rules hook for source-address persistence (<c>ctx.persist.source(timeoutMs)</c>): the client address under
+    /// the profile's mask is looked up before the pick and recorded for the member used. A timeout overrides the
+    /// profile's.
+    /// </summary>
+    public void PersistSource(TimeSpan? timeout = null)
     {
+        RuleMethod = PersistenceMethods.SourceAddress;
         UniversalKey = null;
-        UniversalTimeout = null;
+        RuleTimeout = timeout;
+    }
+
+    /// <summary>No rule persistence (<c>ctx.persist.none()</c>, and each new request); the virtual's profiles still apply.</summary>
+    public void ClearRulePersistence()
+    {
+        RuleMethod = null;
+        UniversalKey = null;
+        RuleTimeout = null;
     }
 
     /// <summary>The HTTP request being balanced (null at L4).</summary>
@@ -69,13 +94,14 @@ public sealed class ConnectionBalancing : IDisposable
     /// <summary>True while an idempotent request without a body waits for its response head (it may move on service down).</summary>
     internal bool AwaitingRetryableResponse { get; set; }
 
-    /// <summary>A new HTTP request on the connection: forget the previous one's cookie work and rule key.</summary>
+    /// <summary>A new HTTP request on the connection: forget the previous one's cookie work, rule persistence and hash key.</summary>
     internal void BeginRequest(HttpRequestHead request)
     {
         Request = request;
         CookieProfile = null;
         CookieMember = null;
-        ClearUniversal();
+        RuleHashKey = null;
+        ClearRulePersistence();
         Volatile.Write(ref _reselect, 0);
     }
 

@@ -28,52 +28,62 @@ public sealed class MemberSelector
 
     /// <summary>
     /// The member for a new connection (L4, L7 without OneConnect) or request (OneConnect), never
-    /// <paramref name="exclude"/> (the member a reselect moves away from); null when none can take it.
+    /// <paramref name="exclude"/> (the member a reselect moves away from); null when none can take it. A rule's
+    /// persistence (<see cref="ConnectionBalancing.RuleMethod"/>) is asked first when the virtual has no profile of
+    /// its method; then the virtual's persistence, its fallback, and the pool's method.
     /// </summary>
     public MemberState? Pick(ProxyContext ctx, PoolState pool, MemberState? exclude)
     {
         var persistence = _plans.GetValue(ctx.Plan, VirtualPersistence.For);
-        if (persistence.IsEmpty)
+        var rule = persistence.RuleProfile(ctx.Balancing.RuleMethod);
+        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool))
         {
             return pool.Pick(Context(ctx, pool, exclude));
         }
-        var member = Lookup(ctx, pool, persistence.Primary, out var primaryKey);
-        var fromPrimary = member is not null && !ReferenceEquals(member, exclude);
-        var fromFallback = false;
+        var member = Lookup(ctx, pool, rule, out var ruleKey);
+        var from = member is not null && !ReferenceEquals(member, exclude) ? Source.Rule : Source.None;
+        string? primaryKey = null;
         string? fallbackKey = null;
-        if (!fromPrimary && persistence.Fallback is not null)
+        if (from == Source.None)
+        {
+            member = Lookup(ctx, pool, persistence.Primary, out primaryKey);
+            from = member is not null && !ReferenceEquals(member, exclude) ? Source.Primary : Source.None;
+        }
+        if (from == Source.None && persistence.Fallback is not null)
         {
             member = Lookup(ctx, pool, persistence.Fallback, out fallbackKey);
-            fromFallback = member is not null && !ReferenceEquals(member, exclude);
+            from = member is not null && !ReferenceEquals(member, exclude) ? Source.Fallback : Source.None;
         }
-        if (!fromPrimary && !fromFallback)
+        if (from == Source.None)
         {
             member = pool.Pick(Context(ctx, pool, exclude));
         }
         if (member is not null)
         {
             // A record found by lookup was refreshed by it; every other profile with a key records the choice.
-            Record(ctx, pool, persistence.Primary, primaryKey, member, fresh: !fromPrimary);
-            Record(ctx, pool, persistence.Fallback, fallbackKey ?? Key(ctx, pool, persistence.Fallback), member, fresh: !fromFallback);
+            Record(ctx, pool, rule, ruleKey ?? Key(ctx, pool, rule), member, fresh: from != Source.Rule);
+            Record(ctx, pool, persistence.Primary, primaryKey ?? Key(ctx, pool, persistence.Primary), member, fresh: from != Source.Primary);
+            Record(ctx, pool, persistence.Fallback, fallbackKey ?? Key(ctx, pool, persistence.Fallback), member, fresh: from != Source.Fallback);
         }
-        ctx.Balancing.ClearUniversal();
         return member;
     }
 
     /// <summary>
-    /// An L7 request reuses the connection's member (no OneConnect): its records are refreshed (re-pointed if they
-    /// named another member) and a missing or stale insert cookie is set again.
+    /// The connection's member is used for a request without a pick (an L7 request on the bound connection without
+    /// OneConnect, a member a rule named, a pick a rule's persistence came after): the records of every profile with a
+    /// key are refreshed (re-pointed if they named another member) and a missing or stale insert cookie is set again.
     /// </summary>
     public void Reuse(ProxyContext ctx, PoolState pool, MemberState member)
     {
         var persistence = _plans.GetValue(ctx.Plan, VirtualPersistence.For);
-        if (persistence.IsEmpty)
+        var rule = persistence.RuleProfile(ctx.Balancing.RuleMethod);
+        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool))
         {
             return;
         }
+        Refresh(ctx, pool, rule, member);
         Refresh(ctx, pool, persistence.Primary, member);
         Refresh(ctx, pool, persistence.Fallback, member);
-        ctx.Balancing.ClearUniversal();
     }
 
     /// <summary>
@@ -93,7 +103,8 @@ public sealed class MemberSelector
     /// <summary>
     /// The persistence work on a response head: cookie insert adds our <c>Set-Cookie</c> (when the request did not
     /// already carry the right value); cookie rewrite writes the member's cookie with our value; cookie passive records
-    /// the member's cookie value; a universal key a rule gave after the pick is recorded for the member that answered.
+    /// the member's cookie value; a rule's persistence (a universal key, its source address) is recorded for the member
+    /// that answered, so a key learnt from the response (a session id in <c>Set-Cookie</c>) sticks.
     /// </summary>
     public void AppendResponseFields(ProxyContext ctx, HttpResponseHead response, ProxySide dst)
     {
@@ -103,7 +114,8 @@ public sealed class MemberSelector
             return;
         }
         var persistence = _plans.GetValue(ctx.Plan, VirtualPersistence.For);
-        if (persistence.IsEmpty)
+        var rule = persistence.RuleProfile(b.RuleMethod);
+        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool))
         {
             return;
         }
@@ -124,7 +136,7 @@ public sealed class MemberSelector
                 }
             }
         }
-        foreach (var profile in (ReadOnlySpan<PersistenceProfile?>)[persistence.Primary, persistence.Fallback])
+        foreach (var profile in (ReadOnlySpan<PersistenceProfile?>)[rule, persistence.Primary, persistence.Fallback])
         {
             if (profile is null)
             {
@@ -142,12 +154,12 @@ public sealed class MemberSelector
                     }
                 }
             }
-            else if (profile.Method == PersistenceMethods.Universal && b.UniversalKey is { } key)
+            else if (profile.Method == b.RuleMethod && Key(ctx, pool, profile) is { } key)
             {
-                _persistence.Record(ctx.Plan.Name, pool, profile, key, member, b.UniversalTimeout);
+                // The rule's persistence, given before the pick or in HTTP_RESPONSE: the member that answered.
+                _persistence.Record(ctx.Plan.Name, pool, profile, key, member, b.RuleTimeout);
             }
         }
-        b.ClearUniversal();
     }
 
     /// <summary>The pick context with the pool's hash key, for source-hash and consistent-hash pools.</summary>
@@ -225,8 +237,7 @@ public sealed class MemberSelector
         }
         if (key is not null && fresh && !VirtualPersistence.IsCookieTable(profile))
         {
-            var timeout = profile.Method == PersistenceMethods.Universal ? ctx.Balancing.UniversalTimeout : null;
-            _persistence.Record(ctx.Plan.Name, pool, profile, key, member, timeout);
+            _persistence.Record(ctx.Plan.Name, pool, profile, key, member, Timeout(ctx, profile));
         }
     }
 
@@ -244,10 +255,13 @@ public sealed class MemberSelector
         if (Key(ctx, pool, profile) is { } key && !VirtualPersistence.IsCookieTable(profile)
             && !ReferenceEquals(_persistence.Lookup(ctx.Plan.Name, pool, profile, key), member))
         {
-            var timeout = profile.Method == PersistenceMethods.Universal ? ctx.Balancing.UniversalTimeout : null;
-            _persistence.Record(ctx.Plan.Name, pool, profile, key, member, timeout);
+            _persistence.Record(ctx.Plan.Name, pool, profile, key, member, Timeout(ctx, profile));
         }
     }
+
+    /// <summary>The rule's timeout for the profile serving its persistence method; null: the profile's own.</summary>
+    private static TimeSpan? Timeout(ProxyContext ctx, PersistenceProfile profile) =>
+        profile.Method == ctx.Balancing.RuleMethod ? ctx.Balancing.RuleTimeout : null;
 
     /// <summary>Cookie insert/rewrite: the response sets the cookie unless the request already named this member.</summary>
     private void NoteCookie(ProxyContext ctx, PoolState pool, PersistenceProfile profile, MemberState member)
@@ -272,5 +286,14 @@ public sealed class MemberSelector
         span[n++] = (byte)'\r';
         span[n++] = (byte)'\n';
         dst.Advance(n);
+    }
+
+    /// <summary>Which profile gave the member in <see cref="Pick"/>.</summary>
+    private enum Source : byte
+    {
+        None,
+        Rule,
+        Primary,
+        Fallback,
     }
 }

@@ -289,4 +289,60 @@ public sealed class HostContractTests
         Assert.Equal(RuleStatus.Error, results[^1].Status);
         Assert.Contains("already retried 4 times", results[^1].Error!.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void LbHashKey_ReachesTheContract_NullGoesBackToTheClientAddress()
+    {
+        var h = new RuleHarness("when('HTTP_REQUEST', ctx => { ctx.lb.hashKey(ctx.http.path === '/none' ? null : 'tenant:' + ctx.http.header('x-tenant')); });");
+        var sample = RuleHarness.Http("/");
+        sample.Request!.Headers["x-tenant"] = System.Text.Json.JsonSerializer.SerializeToElement("blue");
+
+        var (r, ctx, _) = h.Run(sample, RuleEvent.HttpRequest);
+        Assert.True(r.Status == RuleStatus.Continue, r.Error?.ToString());
+        Assert.Equal("tenant:blue", ctx.ChosenHashKey);
+
+        var (r2, ctx2, _) = h.Run(RuleHarness.Http("/none"), RuleEvent.HttpRequest);
+        Assert.Equal(RuleStatus.Continue, r2.Status);
+        Assert.Null(ctx2.ChosenHashKey);
+    }
+
+    [Fact]
+    public void LbHashKey_AfterThePick_IsRefusedAtSaveTime()
+    {
+        var diagnostics = Fulcrum.Scripting.Compilation.RuleCompiler.Check("when('HTTP_RESPONSE', ctx => { ctx.lb.hashKey('k'); });");
+
+        Assert.Contains(diagnostics, d => d.Message.Contains("ctx.lb.hashKey is not available in HTTP_RESPONSE", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("'10.1', 80", "is not an IPv4")]
+    [InlineData("'[::1]', 80", "is not an IPv4")]
+    [InlineData("'fe80::1%eth0', 80", "is not an IPv4")]
+    [InlineData("'010.0.0.1', 80", "is not an IPv4")]
+    [InlineData("'10.0.0.1', 0", "from 1 to 65535")]
+    [InlineData("'10.0.0.1', 65536", "from 1 to 65535")]
+    [InlineData("'10.0.0.1', 80.5", "from 1 to 65535")]
+    public void LbMember_BadAddressOrPort_FailsTheEventWithAClearMessage(string args, string message)
+    {
+        var h = new RuleHarness($"when('HTTP_REQUEST', ctx => {{ ctx.lb.member({args}); }});");
+
+        var (r, ctx, _) = h.Run(null, RuleEvent.HttpRequest);
+
+        Assert.Equal(RuleStatus.Error, r.Status);
+        Assert.Contains(message, r.Error!.Message, StringComparison.Ordinal);
+        Assert.Null(ctx.ChosenMember);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1", 8080, "10.0.0.1:8080")]
+    [InlineData("2001:db8::7", 443, "2001:db8::7:443")]
+    public void LbMember_AddressOutsidePools_IsANode(string address, int port, string member)
+    {
+        var h = new RuleHarness($"when('HTTP_REQUEST', ctx => {{ ctx.lb.member('{address}', {port}); }});");
+
+        var (r, ctx, _) = h.Run(null, RuleEvent.HttpRequest);
+
+        Assert.Equal(RuleStatus.Continue, r.Status);
+        Assert.Equal((null, member), (ctx.ChosenPool, ctx.ChosenMember));
+    }
 }
