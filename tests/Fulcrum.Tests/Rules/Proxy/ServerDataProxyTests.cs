@@ -340,4 +340,58 @@ public sealed class ServerDataProxyTests : RuleProxyTestBase, IClassFixture<Appl
         Assert.Matches("fulcrum_rule_failures_total\\{rule=\"" + Regex.Escape(N("boom")) + "\"\\} 1\\b", metrics);
         Assert.False(System.Diagnostics.Process.GetProcessById(_f.Appliance.Pid).HasExited);
     }
+
+    [Fact]
+    public async Task ServerHold_ServerNeverSendsEnough_ResetWithinTheIdleTimeout_EventNeverRuns()
+    {
+        await using var be = new RawBackend(async s =>
+        {
+            await Send(s, "short");
+            await Task.Delay(Wait);
+        });
+        await _f.Admin.ProfileAsync("tcp", $$"""{"name":"{{N("tcp-idle1")}}","idleTimeout":1}""");
+        await Pool("pwait", be.Port);
+        await Rule("wait", """
+            when('SERVER_CONNECTED', ctx => { ctx.tcp.collect(100); });
+            when('SERVER_DATA', ctx => { ctx.tcp.release(); });
+            """);
+        var port = await Virtual("pwait", "wait", profiles: $"\"{N("tcp-idle1")}\"");
+
+        using var c = await RawClient.ConnectAsync(port);
+        var started = DateTime.UtcNow;
+        var (text, closed) = await RawClient.ReadToCloseAsync(c, Wait);
+
+        Assert.True(closed);
+        Assert.Equal("", text);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8));
+        Assert.Equal(0, await EventExecutions("wait", "SERVER_DATA"));
+    }
+
+    [Fact]
+    public async Task CloseInServerConnected_ClientGetsFin_ServerNeverHeard()
+    {
+        var serverGot = new TaskCompletionSource<int>();
+        await using var be = new RawBackend(async s =>
+        {
+            var buffer = new byte[64];
+            try
+            {
+                using var cts = new CancellationTokenSource(Wait);
+                serverGot.TrySetResult(await s.ReceiveAsync(buffer, SocketFlags.None, cts.Token));
+            }
+            catch (SocketException)
+            {
+                serverGot.TrySetResult(0);
+            }
+        });
+        var port = await L4(be, "early", "when('SERVER_CONNECTED', ctx => { ctx.tcp.close(); });");
+
+        using var c = await RawClient.ConnectAsync(port);
+        await Send(c, "data\r\n");
+        var (text, closed) = await RawClient.ReadToCloseAsync(c, Wait);
+
+        Assert.True(closed);
+        Assert.Equal("", text);
+        Assert.Equal(0, await serverGot.Task.WaitAsync(Wait));
+    }
 }
