@@ -82,7 +82,7 @@ public sealed class TcpCollector
                 return new TcpRound(decision.Status, decision.Payload);
             }
             // Asked for more without releasing: keep the bytes as the rule left them (a replacement included) and read on.
-            if (!decision.Payload.Span.SequenceEqual(_buffer.AsSpan(0, _held)))
+            if (decision.Replaced)
             {
                 if (decision.Payload.Length > _buffer.Length)
                 {

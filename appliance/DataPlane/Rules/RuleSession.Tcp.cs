@@ -61,7 +61,7 @@ public sealed partial class RuleSession : IRuleTcp
             if (_tcpEnded)
             {
                 // The other direction's event already closed or reset the connection: nothing more runs.
-                return new TcpDecision(ProxyEventStatus.Close, default, false, null);
+                return new TcpDecision(ProxyEventStatus.Close, default, false, false, null);
             }
             var hold = side == TcpSide.Client ? _clientHold : _serverHold;
             hold.Payload = held;
@@ -76,14 +76,14 @@ public sealed partial class RuleSession : IRuleTcp
             {
                 _tcpEnded = true;
                 hold.Collect = 0;
-                return new TcpDecision(status, hold.Released ? payload : default, hold.Released, output);
+                return new TcpDecision(status, hold.Released ? payload : default, hold.Released, hold.Replaced, output);
             }
             var release = hold.Released || hold.Collect <= held.Length || sourceClosed;
             if (sourceClosed || (!hold.Released && hold.Collect <= held.Length))
             {
                 hold.Collect = 0;
             }
-            return new TcpDecision(status, payload, release, output);
+            return new TcpDecision(status, payload, release, hold.Replaced, output);
         }
     }
 
