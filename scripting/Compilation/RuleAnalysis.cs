@@ -10,13 +10,14 @@ namespace Fulcrum.Scripting.Compilation;
 public sealed class RuleAnalysis
 {
     internal RuleAnalysis(IReadOnlyList<RuleDiagnostic> diagnostics, IReadOnlyList<RuleEvent> events, IReadOnlyList<RuleReference> pools,
-        IReadOnlyList<RuleReference> dataGroups, RuleReference? httpUse, RuleLimits limits, IReadOnlyList<string> topLevelNames)
+        IReadOnlyList<RuleReference> dataGroups, RuleReference? httpUse, RuleReference? l4Use, RuleLimits limits, IReadOnlyList<string> topLevelNames)
     {
         Diagnostics = diagnostics;
         Events = events;
         Pools = pools;
         DataGroups = dataGroups;
         HttpUse = httpUse;
+        L4Use = l4Use;
         Limits = limits;
         TopLevelNames = topLevelNames;
     }
@@ -37,6 +38,9 @@ public sealed class RuleAnalysis
 
     /// <summary>The first place the rule needs an http profile (an HTTP event or <c>ctx.http</c>); null for an L4 rule.</summary>
     public RuleReference? HttpUse { get; }
+
+    /// <summary>The first handler of an event that exists only without an http profile (CLIENT_DATA, SERVER_DATA); null when none.</summary>
+    public RuleReference? L4Use { get; }
 
     public RuleLimits Limits { get; }
 
@@ -66,10 +70,20 @@ public sealed class RuleAnalysis
 
     /// <summary>
     /// The problem with running this rule on a virtual server, or null when it fits: a rule that needs HTTP cannot run
-    /// on a virtual server without an http profile.
+    /// on a virtual server without an http profile, and CLIENT_DATA / SERVER_DATA (raw bytes) cannot run on one with it,
+    /// where the bytes are the HTTP parser's and a server connection may serve many clients (OneConnect).
     /// </summary>
-    public RuleDiagnostic? CheckVirtual(bool hasHttpProfile) =>
-        HttpUse is { } use && !hasHttpProfile
-            ? new RuleDiagnostic($"{use.Name} needs an http profile on the virtual server", use.Line, use.Column)
-            : null;
+    public RuleDiagnostic? CheckVirtual(bool hasHttpProfile)
+    {
+        if (HttpUse is { } use && !hasHttpProfile)
+        {
+            return new RuleDiagnostic($"{use.Name} needs an http profile on the virtual server", use.Line, use.Column);
+        }
+        if (L4Use is { } l4 && hasHttpProfile)
+        {
+            var instead = l4.Name.Contains("SERVER_DATA", StringComparison.Ordinal) ? "HTTP_RESPONSE / HTTP_RESPONSE_DATA" : "HTTP_REQUEST / HTTP_REQUEST_DATA";
+            return new RuleDiagnostic($"{l4.Name} runs only on virtual servers without an http profile (with one, use {instead})", l4.Line, l4.Column);
+        }
+        return null;
+    }
 }

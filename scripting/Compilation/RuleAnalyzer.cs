@@ -20,13 +20,14 @@ internal sealed class RuleAnalyzer
     private readonly List<string> _topLevel = [];
     private readonly Dictionary<string, FunctionDeclaration> _functions = new(StringComparer.Ordinal);
     private RuleReference? _httpUse;
+    private RuleReference? _l4Use;
     private RuleLimits _limits = RuleLimits.Default;
 
     public static RuleAnalysis Analyze(Script script)
     {
         var a = new RuleAnalyzer();
         a.Run(script);
-        return new RuleAnalysis(a._diagnostics, [.. a._events.Distinct().Order()], a._pools, a._dataGroups, a._httpUse, a._limits, a._topLevel);
+        return new RuleAnalysis(a._diagnostics, [.. a._events.Distinct().Order()], a._pools, a._dataGroups, a._httpUse, a._l4Use, a._limits, a._topLevel);
     }
 
     private void Run(Script script)
@@ -72,6 +73,10 @@ internal sealed class RuleAnalyzer
                     Walk(statement, null, null);
                     break;
             }
+        }
+        if (_l4Use is { } l4 && _httpUse is { } http)
+        {
+            Add(l4.Line, l4.Column, $"{l4.Name} runs only on virtual servers without an http profile, and {http.Name} (line {http.Line}) only on those with one: no virtual server can run this rule; make it two rules");
         }
         if (handlers == 0)
         {
@@ -120,6 +125,10 @@ internal sealed class RuleAnalyzer
         if ((RuleEvents.HttpOnly & RuleEvents.Bit(e)) != 0)
         {
             _httpUse ??= Ref($"the {name.Value} handler", args[0]);
+        }
+        if (RuleEvents.In(RuleEvents.L4Only, e))
+        {
+            _l4Use ??= Ref($"the {name.Value} handler", args[0]);
         }
         if (args.Count == 3)
         {

@@ -42,5 +42,5 @@ public static class RuleCompiler
         return RuleAnalyzer.Analyze(prepared.Program!);
     }
 
-    private static RuleAnalysis Failed(RuleDiagnostic d) => new([d], [], [], [], null, RuleLimits.Default, []);
+    private static RuleAnalysis Failed(RuleDiagnostic d) => new([d], [], [], [], null, null, RuleLimits.Default, []);
 }

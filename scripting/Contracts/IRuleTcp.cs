@@ -1,11 +1,15 @@
 namespace Fulcrum.Scripting.Contracts;
 
-/// <summary>The byte stream of an L4 (or pre-HTTP) connection.</summary>
+/// <summary>
+/// The byte streams of an L4 connection. Each call acts on the side of the event being dispatched: the client's
+/// bytes in CLIENT_ACCEPTED and CLIENT_DATA, the server's in SERVER_CONNECTED and SERVER_DATA.
+/// </summary>
 public interface IRuleTcp
 {
     /// <summary>
     /// Buffer at least <paramref name="bytes"/> bytes (or until the stream ends) from the client (in CLIENT_ACCEPTED,
-    /// CLIENT_DATA) or the server (SERVER_CONNECTED, SERVER_DATA), then dispatch CLIENT_DATA / SERVER_DATA.
+    /// CLIENT_DATA) or the server (SERVER_CONNECTED, SERVER_DATA), then dispatch CLIENT_DATA / SERVER_DATA. In a data
+    /// event without <see cref="Release"/>: hold until this many bytes are held in total; after it: hold the next bytes.
     /// </summary>
     void Collect(int bytes);
 
@@ -15,7 +19,7 @@ public interface IRuleTcp
     /// <summary>Send these bytes onward instead of the collected ones.</summary>
     void ReplacePayload(ReadOnlyMemory<byte> payload);
 
-    /// <summary>Send bytes to the client now.</summary>
+    /// <summary>Send bytes to the peer of the event's side, as iRules' TCP::respond: the client in CLIENT_*, the server in SERVER_DATA.</summary>
     void Respond(ReadOnlyMemory<byte> data);
 
     /// <summary>Stop collecting; release what was collected and go on streaming.</summary>

@@ -21,6 +21,7 @@ public enum RuleEvent : byte
     LbFailed,
     ServerConnected,
     HttpRequestSend,
+    /// <summary>Server bytes collected with <c>ctx.tcp.collect(n)</c> in SERVER_CONNECTED (L4).</summary>
     ServerData,
     HttpRequestRelease,
     HttpResponse,

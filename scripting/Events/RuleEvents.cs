@@ -41,6 +41,12 @@ public static class RuleEvents
     public static readonly uint HttpOnly = Mask(RuleEvent.HttpRequest, RuleEvent.HttpRequestData, RuleEvent.HttpRequestSend,
         RuleEvent.HttpRequestRelease, RuleEvent.HttpResponse, RuleEvent.HttpResponseData, RuleEvent.HttpResponseRelease);
 
+    /// <summary>
+    /// Events that exist only on virtual servers without an http profile: with one, the byte stream belongs to the HTTP
+    /// parser (and OneConnect), and rules see it as requests and responses.
+    /// </summary>
+    public static readonly uint L4Only = Mask(RuleEvent.ClientData, RuleEvent.ServerData);
+
     /// <summary>Events during which an HTTP request is in flight (on an http virtual server).</summary>
     public static readonly uint WithRequest = HttpOnly | Mask(RuleEvent.LbSelected, RuleEvent.LbFailed, RuleEvent.ServerConnected);
 

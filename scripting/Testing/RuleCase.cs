@@ -33,6 +33,7 @@ public sealed class RuleExpectation
     /// <summary>L4: bytes sent to the server / to the client.</summary>
     public string? Payload { get; set; }
     public string? ClientReceived { get; set; }
+    public string? ServerReceived { get; set; }
     /// <summary>The error message contains this.</summary>
     public string? Error { get; set; }
 }
@@ -83,6 +84,7 @@ public static class RuleCases
         Eq("persistence", e.Persistence, t.Persistence);
         Eq("payload", e.Payload, t.Payload);
         Eq("client received", e.ClientReceived, t.ClientReceived);
+        Eq("server received", e.ServerReceived, t.ServerReceived);
         Headers("request header", e.RequestHeaders, t.Request);
         Headers("response header", e.ResponseHeaders, t.Response);
         if (e.BodyContains is not null && t.Response?.Body.Contains(e.BodyContains, StringComparison.Ordinal) != true)

@@ -19,6 +19,11 @@ public class RuleSample
     public string? Payload { get; set; }
     /// <summary>L4: bytes the server sends first.</summary>
     public string? ServerPayload { get; set; }
+    /// <summary>
+    /// L4: what the server sends, as messages that arrive one at a time (a rule that releases and collects again in
+    /// SERVER_DATA sees the next); instead of <see cref="ServerPayload"/>.
+    /// </summary>
+    public List<string>? ServerMessages { get; set; }
     /// <summary>The virtual server's own pool, used when the rule picks none.</summary>
     public string? Pool { get; set; }
     /// <summary>Pools by name with members up or down; when absent (and none come from the configuration) any pool exists with one member up.</summary>

@@ -110,19 +110,68 @@ public static class RuleTestBench
             {
                 return;
             }
+            trace.Payload = Encoding.Latin1.GetString(ctx.Payload.Span);
+            ctx.ServerReceived.Append(trace.Payload);
             if (Terminal(Step(RuleEvent.ServerConnected)))
             {
                 return;
             }
-            trace.Payload = Encoding.Latin1.GetString(ctx.Payload.Span);
-            if (sample.ServerPayload is not null)
+            RunServerData(sample.ServerMessages ?? (sample.ServerPayload is null ? [] : [sample.ServerPayload]));
+        }
+
+        /// <summary>
+        /// The server's messages, held as the proxy holds them: after a collect in SERVER_CONNECTED (or a release and
+        /// collect in SERVER_DATA) the next messages are held until as many bytes as asked are (the end of the messages
+        /// counts as the server's FIN), then SERVER_DATA runs; what is released, and everything once the rule stops
+        /// collecting, goes to the client.
+        /// </summary>
+        private void RunServerData(List<string> messages)
+        {
+            var next = 0;
+            var held = "";
+            while (ctx.ServerCollect is > 0 and var want && set.Handles(RuleEvent.ServerData))
             {
-                ctx.Payload = Encoding.Latin1.GetBytes(sample.ServerPayload);
-                if (Terminal(Step(RuleEvent.ServerData)))
+                while (held.Length < want && next < messages.Count)
+                {
+                    held += messages[next++];
+                }
+                if (held.Length == 0)
                 {
                     return;
                 }
-                ctx.ClientReceived.Append(Encoding.Latin1.GetString(ctx.Payload.Span));
+                var closed = next == messages.Count && held.Length < want;
+                ctx.Payload = Encoding.Latin1.GetBytes(held);
+                ctx.Released = false;
+                ctx.ServerCollect = null;
+                var status = Step(RuleEvent.ServerData);
+                var payload = Encoding.Latin1.GetString(ctx.Payload.Span);
+                if (Terminal(status))
+                {
+                    if (status == RuleStatus.Closed && ctx.Released)
+                    {
+                        ctx.ClientReceived.Append(payload);
+                    }
+                    return;
+                }
+                var collect = ctx.ServerCollect ?? 0;
+                if (closed || (!ctx.Released && collect <= held.Length))
+                {
+                    ctx.ServerCollect = null;
+                }
+                if (ctx.Released || collect <= held.Length || closed)
+                {
+                    ctx.ClientReceived.Append(payload);
+                    held = "";
+                }
+                else
+                {
+                    held = payload;
+                }
+            }
+            ctx.ClientReceived.Append(held);
+            for (; next < messages.Count; next++)
+            {
+                ctx.ClientReceived.Append(messages[next]);
             }
         }
 
@@ -299,6 +348,10 @@ public static class RuleTestBench
             {
                 trace.ClientReceived = ctx.ClientReceived.ToString();
             }
+            if (ctx.ServerReceived.Length > 0)
+            {
+                trace.ServerReceived = ctx.ServerReceived.ToString();
+            }
             if (trace.Outcome == "continue" && trace.Response?.Status is { } s && _conn.Response is not null && s == _conn.Response.Status)
             {
                 trace.Outcome = "responded";
@@ -309,6 +362,7 @@ public static class RuleTestBench
 
         private RuleStatus Step(RuleEvent e, bool record = true)
         {
+            ctx.ServerSide = e is RuleEvent.ServerConnected or RuleEvent.ServerData;
             if (!set.Handles(e))
             {
                 return set.Dispatch(_conn, e).Status;

@@ -25,6 +25,8 @@ public sealed class RuleTrace
     /// <summary>L4: bytes sent to the server, and to the client by <c>ctx.tcp.respond</c>.</summary>
     public string? Payload { get; set; }
     public string? ClientReceived { get; set; }
+    /// <summary>L4: what the server got: the client's bytes as sent on, then what <c>ctx.tcp.respond</c> sent it in SERVER_DATA.</summary>
+    public string? ServerReceived { get; set; }
 }
 
 public sealed class TraceEvent

@@ -116,17 +116,33 @@ public sealed class SampleContext : IRuleEventContext, IRuleHttp, IRuleTcp, IRul
         RetryRequested = true;
     }
 
-    // IRuleTcp
+    // IRuleTcp: acts on the side of the event being run, as in the proxy (the bench sets ServerSide before each event).
+    public bool ServerSide { get; set; }
+    /// <summary>Client bytes asked for (CLIENT_ACCEPTED, CLIENT_DATA).</summary>
     public int? TcpCollect { get; private set; }
+    /// <summary>Server bytes asked for (SERVER_CONNECTED, SERVER_DATA).</summary>
+    public int? ServerCollect { get; set; }
     public ReadOnlyMemory<byte> Payload { get; set; }
     public StringBuilder ClientReceived { get; } = new();
-    public bool Released { get; private set; }
+    public StringBuilder ServerReceived { get; } = new();
+    public bool Released { get; set; }
 
-    void IRuleTcp.Collect(int bytes) => TcpCollect = bytes;
+    void IRuleTcp.Collect(int bytes)
+    {
+        if (ServerSide)
+        {
+            ServerCollect = bytes;
+        }
+        else
+        {
+            TcpCollect = bytes;
+        }
+    }
 
     public void ReplacePayload(ReadOnlyMemory<byte> payload) => Payload = payload;
 
-    public void Respond(ReadOnlyMemory<byte> data) => ClientReceived.Append(Encoding.Latin1.GetString(data.Span));
+    /// <summary>To the peer of the event's side: the client in CLIENT_*, the server in SERVER_DATA.</summary>
+    public void Respond(ReadOnlyMemory<byte> data) => (ServerSide ? ServerReceived : ClientReceived).Append(Encoding.Latin1.GetString(data.Span));
 
     public void Release() => Released = true;
 

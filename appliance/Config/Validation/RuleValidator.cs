@@ -6,7 +6,8 @@ namespace Fulcrum.Appliance.Config.Validation;
 
 /// <summary>
 /// Every rule compiles and passes the save-time checks (events, ctx members by phase, limits); the pools and data
-/// groups it names by literal exist; and a rule that needs HTTP is only used on virtual servers with an http profile.
+/// groups it names by literal exist; a rule that needs HTTP is only used on virtual servers with an http profile, and
+/// one with CLIENT_DATA / SERVER_DATA only on virtual servers without.
 /// Analysis is cached per record, which later generations share while the rule is unchanged.
 /// </summary>
 internal sealed class RuleValidator : IConfigValidator
@@ -36,7 +37,7 @@ internal sealed class RuleValidator : IConfigValidator
             {
                 if (ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule rule && Analysis(rule).CheckVirtual(hasHttp) is { } d)
                 {
-                    context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{rule.Name}' line {d.Line}, column {d.Column}: {d.Message}, and '{v.Name}' has none");
+                    context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{rule.Name}' line {d.Line}, column {d.Column}: {d.Message}, and '{v.Name}' has {(hasHttp ? "one" : "none")}");
                 }
             }
         }

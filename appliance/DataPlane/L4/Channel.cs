@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
 using Fulcrum.Appliance.DataPlane.Pipeline;
+using Fulcrum.Appliance.DataPlane.Rules;
 using Fulcrum.Appliance.DataPlane.Transport;
 
 namespace Fulcrum.Appliance.DataPlane.L4;
@@ -10,31 +11,50 @@ namespace Fulcrum.Appliance.DataPlane.L4;
 /// proxyBufferHigh): it reads only when the previous chunk was written, so a slow receiver stops reads from the sender
 /// and the proxy's memory per connection stays fixed (backpressure). A FIN from the source becomes a FIN to the
 /// destination and the other direction goes on (half-close).
+/// When a rule holds this direction (<c>ctx.tcp.collect</c>) the channel first runs the holds (<see cref="TcpCollector"/>),
+/// one data event per hold; once the rule stops collecting it pumps as any channel, with no rule call per chunk.
 /// </summary>
 public sealed class Channel
 {
     private readonly ProxySide _from;
-    private readonly ProxySide _to;
+    private readonly SideWriter _to;
+    private readonly SideWriter _back;
     private readonly ProxyContext _ctx;
     private readonly bool _isRequest;
+    private readonly RuleSession? _holding;
+    private volatile bool _stopped;
 
-    public Channel(ProxyContext ctx, ProxySide from, ProxySide to, bool isRequest)
+    /// <param name="back">The writer to <paramref name="from"/> (the other channel's destination), where ctx.tcp.respond sends in this direction's events.</param>
+    /// <param name="holding">The rules, when they hold this direction from the start; null: pump only.</param>
+    public Channel(ProxyContext ctx, ProxySide from, SideWriter to, SideWriter back, bool isRequest, RuleSession? holding)
     {
         _ctx = ctx;
         _from = from;
         _to = to;
+        _back = back;
         _isRequest = isRequest;
+        _holding = holding;
     }
 
     public ChannelState State { get; private set; }
 
     public long Bytes { get; private set; }
 
+    /// <summary>The other direction of the same connection.</summary>
+    public Channel? Peer { get; set; }
+
+    /// <summary>A rule ended the connection from the other direction: this one's reads and writes now fail by design, not as a failure of either side.</summary>
+    public void Stop() => _stopped = true;
+
     public async Task RunAsync(int bufferSize)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         try
         {
+            if (_holding is { } rules && !await HoldAsync(rules, buffer).ConfigureAwait(false))
+            {
+                return;
+            }
             var idle = _ctx.Plan.IdleTimeoutMs;
             while (true)
             {
@@ -51,14 +71,14 @@ public sealed class Channel
                 if (n == 0)
                 {
                     State = ChannelState.ReadClosed;
-                    _to.ShutdownSend();
+                    await _to.ShutdownSendAsync().ConfigureAwait(false);
                     State = ChannelState.Done;
                     return;
                 }
                 _ctx.SetDeadline(idle, TerminationCause.ClientTimeout);
                 try
                 {
-                    await _to.Stream.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
+                    await _to.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
                 {
@@ -74,13 +94,116 @@ public sealed class Channel
         }
     }
 
+    /// <summary>Runs the rule's holds on this direction; true when the rule let it stream, false when the channel is done.</summary>
+    private async ValueTask<bool> HoldAsync(RuleSession rules, byte[] buffer)
+    {
+        var side = _isRequest ? TcpSide.Client : TcpSide.Server;
+        var collector = new TcpCollector(_ctx, rules, side, _from, _back, buffer);
+        try
+        {
+            while (true)
+            {
+                TcpRound round;
+                try
+                {
+                    round = await collector.NextAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+                {
+                    Fail(readSide: true);
+                    return false;
+                }
+                if (_stopped)
+                {
+                    State = ChannelState.Done;
+                    return false;
+                }
+                if (round.Status != ProxyEventStatus.Continue)
+                {
+                    await EndAsync(round).ConfigureAwait(false);
+                    return false;
+                }
+                if (!round.Payload.IsEmpty)
+                {
+                    try
+                    {
+                        await _to.WriteAsync(round.Payload).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+                    {
+                        Fail(readSide: false);
+                        return false;
+                    }
+                    Bytes += round.Payload.Length;
+                }
+                if (collector.SourceClosed)
+                {
+                    State = ChannelState.ReadClosed;
+                    await _to.ShutdownSendAsync().ConfigureAwait(false);
+                    State = ChannelState.Done;
+                    return false;
+                }
+                if (rules.Wanted(side) == 0)
+                {
+                    _ctx.SetDeadline(_ctx.Plan.IdleTimeoutMs, TerminationCause.ClientTimeout);
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            // This direction's events are over: nothing more is sent back to the source from here.
+            _back.EndSharing();
+        }
+    }
+
+    /// <summary>
+    /// The rule closed or reset the connection in this direction's event. Close: bytes it released go on, then FIN to
+    /// both sides, and the other direction's read is ended (it is reading this channel's destination). Reset: both aborted.
+    /// </summary>
+    private async ValueTask EndAsync(TcpRound round)
+    {
+        Peer?.Stop();
+        State = ChannelState.Done;
+        if (round.Status != ProxyEventStatus.Close)
+        {
+            _from.Abort();
+            _to.Side.Abort();
+            return;
+        }
+        try
+        {
+            if (!round.Payload.IsEmpty)
+            {
+                await _to.WriteAsync(round.Payload).ConfigureAwait(false);
+            }
+            await _to.ShutdownSendAsync().ConfigureAwait(false);
+            await _back.ShutdownSendAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+        }
+        try
+        {
+            _to.Side.Socket.Shutdown(SocketShutdown.Receive);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
     private void Fail(bool readSide)
     {
+        if (_stopped)
+        {
+            State = ChannelState.Done;
+            return;
+        }
         State = ChannelState.Failed;
         // Reading failed: the source side broke. Writing failed: the destination side broke.
         var clientBroke = readSide == _isRequest;
         _ctx.Fail(clientBroke ? TerminationCause.ClientClosed : TerminationCause.ServerClosed);
         _from.Abort();
-        _to.Abort();
+        _to.Side.Abort();
     }
 }

@@ -1,5 +1,6 @@
 using Fulcrum.Appliance.DataPlane.Connect;
 using Fulcrum.Appliance.DataPlane.Pipeline;
+using Fulcrum.Appliance.DataPlane.Rules;
 using Fulcrum.Appliance.Stats;
 
 namespace Fulcrum.Appliance.DataPlane.L4;
@@ -8,9 +9,15 @@ namespace Fulcrum.Appliance.DataPlane.L4;
 /// The L4 full proxy (a virtual without an http profile): connect a member, then two <see cref="Channel"/>s copy
 /// bytes each way until both have seen a FIN, or one breaks. A connect that fails after every allowed reselect resets
 /// the client (linger 0), as LTM does.
+/// Rules: a client hold asked for in CLIENT_ACCEPTED runs before any member is picked (CLIENT_DATA may choose the pool);
+/// a server hold asked for in SERVER_CONNECTED, and any hold asked for again after a release, runs in its channel while
+/// the other direction flows, so a server that speaks first (SMTP, SSH, MySQL greetings) is held without waiting on the
+/// client.
 /// </summary>
 public sealed class TcpProxy
 {
+    private const int FirstHoldBuffer = 64 << 10;
+
     private readonly ServerConnector _connector;
     private readonly DataPlaneCounters _counters;
 
@@ -22,10 +29,38 @@ public sealed class TcpProxy
 
     public async Task RunAsync(ProxyContext ctx)
     {
-        if (ctx.Rules is { } rules && !await rules.CollectClientAsync().ConfigureAwait(false))
+        var rules = ctx.Rules;
+        var first = ReadOnlyMemory<byte>.Empty;
+        if (rules is not null)
         {
-            await Rules.RuleOutcome.EndAsync(ctx, rules.Verdict == Rules.RuleVerdict.Close ? ProxyEventStatus.Close : ProxyEventStatus.Reset).ConfigureAwait(false);
-            return;
+            if (!await rules.FlushTcpOutAsync().ConfigureAwait(false))
+            {
+                await RuleOutcome.EndAsync(ctx, ProxyEventStatus.Reset).ConfigureAwait(false);
+                return;
+            }
+            if (rules.Wanted(TcpSide.Client) is > 0 and var want)
+            {
+                var hold = new TcpCollector(ctx, rules, TcpSide.Client, ctx.Client, new SideWriter(ctx.Client, shared: false), new byte[Math.Clamp(want, 4096, FirstHoldBuffer)]);
+                TcpRound round;
+                try
+                {
+                    round = await hold.NextAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+                {
+                    ctx.Fail(TerminationCause.ClientClosed);
+                    ctx.Client.Abort();
+                    return;
+                }
+                ctx.ClearDeadline();
+                if (round.Status != ProxyEventStatus.Continue)
+                {
+                    // No member is connected yet: bytes released with the close have nowhere to go.
+                    await RuleOutcome.EndAsync(ctx, round.Status).ConfigureAwait(false);
+                    return;
+                }
+                first = round.Payload;
+            }
         }
         ctx.SetDeadline(ctx.Plan.ConnectTimeoutMs * 2 + 1000, TerminationCause.ConnectTimeout);
         var result = await _connector.ConnectAsync(ctx, reuseKey: null).ConfigureAwait(false);
@@ -40,14 +75,31 @@ public sealed class TcpProxy
         var memberCounters = server.MemberCounters;
         try
         {
-            if (ctx.Rules?.ClientPayload is { IsEmpty: false } held)
+            if (rules is { Verdict: RuleVerdict.Close or RuleVerdict.Reset })
             {
-                server.Side.Append(held.Span); // the first bytes a rule collected and released
+                // SERVER_CONNECTED closed or reset (every earlier decision ended the connection before the connect).
+                if (rules.Verdict == RuleVerdict.Reset)
+                {
+                    server.Side.Abort();
+                }
+                await RuleOutcome.EndAsync(ctx, rules.Verdict == RuleVerdict.Close ? ProxyEventStatus.Close : ProxyEventStatus.Reset).ConfigureAwait(false);
+                return;
+            }
+            if (!first.IsEmpty)
+            {
+                server.Side.Append(first.Span); // the first bytes a rule collected and released
             }
             await server.Side.FlushAsync().ConfigureAwait(false); // a PROXY header, if the profile sends one
             ctx.SetDeadline(ctx.Plan.IdleTimeoutMs, TerminationCause.ClientTimeout);
-            var up = new Channel(ctx, ctx.Client, server.Side, isRequest: true);
-            var down = new Channel(ctx, server.Side, ctx.Client, isRequest: false);
+            var clientHeld = rules is not null && rules.Wanted(TcpSide.Client) > 0;
+            var serverHeld = rules is not null && rules.Wanted(TcpSide.Server) > 0;
+            // A held direction's respond writes to its source side, which the other channel writes to as well.
+            var toClient = new SideWriter(ctx.Client, shared: clientHeld);
+            var toServer = new SideWriter(server.Side, shared: serverHeld);
+            var up = new Channel(ctx, ctx.Client, toServer, toClient, isRequest: true, clientHeld ? rules : null);
+            var down = new Channel(ctx, server.Side, toClient, toServer, isRequest: false, serverHeld ? rules : null);
+            up.Peer = down;
+            down.Peer = up;
             var size = ctx.Plan.L4BufferSize;
             var upTask = up.RunAsync(size);
             var downTask = down.RunAsync(size);

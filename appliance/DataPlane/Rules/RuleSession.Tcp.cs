@@ -5,94 +5,95 @@ using Fulcrum.Scripting.Events;
 namespace Fulcrum.Appliance.DataPlane.Rules;
 
 /// <summary>
-/// The byte stream at L4: <c>ctx.tcp.collect(n)</c> holds the client's first bytes (nothing is sent to a member, no
-/// member is even picked) until CLIENT_DATA releases them or decides otherwise.
+/// The byte streams at L4, one <see cref="TcpHold"/> per direction. <c>ctx.tcp</c> acts on the side of the event being
+/// dispatched: the client's bytes in CLIENT_ACCEPTED / CLIENT_DATA, the server's in SERVER_CONNECTED / SERVER_DATA.
+/// The proxy asks <see cref="Wanted"/> whether to hold a direction, reads, and calls <see cref="Inspect"/>; the reading
+/// and writing are the L4 proxy's (<c>L4/TcpCollector</c>).
 /// </summary>
 public sealed partial class RuleSession : IRuleTcp
 {
-    private ReadOnlyMemory<byte> _payload;
-    private byte[]? _replacedPayload;
-    private bool _released;
-    private int _collect;
-    private List<byte[]>? _tcpOut;
+    // Both directions of an L4 connection can be held at once, each read by its own task; one event at a time runs
+    // on a connection (the engine's rule), so the two data events take turns here. Only held bytes pass this gate.
+    private readonly Lock _tcpGate = new();
+    private readonly TcpHold _clientHold = new();
+    private readonly TcpHold _serverHold = new();
+    private bool _serverEvent;
+    private bool _tcpEnded;
 
-    /// <summary>The client bytes collected and released: sent to the member first, before the streams are joined.</summary>
-    public ReadOnlyMemory<byte> ClientPayload { get; private set; }
+    private TcpHold Current => _serverEvent ? _serverHold : _clientHold;
 
-    void IRuleTcp.Collect(int bytes) => _collect = bytes;
+    void IRuleTcp.Collect(int bytes) => Current.Collect = bytes;
 
-    public ReadOnlyMemory<byte> Payload => _payload;
+    public ReadOnlyMemory<byte> Payload => Current.Payload;
 
     public void ReplacePayload(ReadOnlyMemory<byte> payload)
     {
-        _replacedPayload = payload.ToArray();
-        _payload = _replacedPayload;
+        var hold = Current;
+        hold.Payload = payload.ToArray();
+        hold.Replaced = true;
     }
 
-    public void Respond(ReadOnlyMemory<byte> data) => (_tcpOut ??= []).Add(data.ToArray());
+    /// <summary>Sends to the peer of the event's side, as iRules' TCP::respond: the client in CLIENT_*, the server in SERVER_DATA.</summary>
+    public void Respond(ReadOnlyMemory<byte> data) => (Current.Out ??= []).Add(data.ToArray());
 
-    public void Release() => _released = true;
+    public void Release() => Current.Released = true;
+
+    /// <summary>Points <c>ctx.tcp</c> at the side <paramref name="e"/> is about; called before every dispatch.</summary>
+    private void SelectTcp(RuleEvent e) => _serverEvent = e is RuleEvent.ServerConnected or RuleEvent.ServerData;
+
+    /// <summary>Bytes to hold from <paramref name="side"/> before its data event; 0: stream (no collect, or no handler for the event).</summary>
+    internal int Wanted(TcpSide side)
+    {
+        var hold = side == TcpSide.Client ? _clientHold : _serverHold;
+        return hold.Collect > 0 && Set.Handles(side == TcpSide.Client ? RuleEvent.ClientData : RuleEvent.ServerData) ? hold.Collect : 0;
+    }
 
     /// <summary>
-    /// CLIENT_DATA: when a rule asked to collect, reads the client's first bytes (up to what was asked, or until the
-    /// client's FIN, within the idle timeout), runs CLIENT_DATA, sends what the rule responded, and repeats while a rule
-    /// collects more. A rule that neither releases nor collects again releases implicitly. False: the connection ends.
+    /// Runs CLIENT_DATA or SERVER_DATA on the bytes held from <paramref name="side"/>. The held bytes are released when
+    /// the rule releases them, when it does not ask for more (a collect of no more than it holds), or when the source
+    /// has closed (<paramref name="sourceClosed"/>). After a release a new collect holds the next bytes; without one the
+    /// direction streams. On a close, bytes are passed on only if the rule released them explicitly.
     /// </summary>
-    internal async ValueTask<bool> CollectClientAsync()
+    internal TcpDecision Inspect(TcpSide side, ReadOnlyMemory<byte> held, bool sourceClosed)
     {
-        if (_collect <= 0 || !Set.Handles(RuleEvent.ClientData))
+        lock (_tcpGate)
         {
-            return await FlushTcpOutAsync().ConfigureAwait(false);
-        }
-        var buffer = new byte[Math.Min(_collect, 1 << 20)];
-        var filled = 0;
-        var eof = false;
-        while (true)
-        {
-            if (filled < _collect && !eof)
+            if (_tcpEnded)
             {
-                if (buffer.Length < _collect)
-                {
-                    Array.Resize(ref buffer, Math.Min(_collect, 16 << 20));
-                }
-                _ctx.SetDeadline(_ctx.Plan.IdleTimeoutMs > 0 ? _ctx.Plan.IdleTimeoutMs : 300_000, TerminationCause.ClientTimeout);
-                while (filled < _collect && filled < buffer.Length)
-                {
-                    var n = await _ctx.Client.Stream.ReadAsync(buffer.AsMemory(filled)).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        eof = true;
-                        break;
-                    }
-                    filled += n;
-                }
-                _ctx.ClearDeadline();
+                // The other direction's event already closed or reset the connection: nothing more runs.
+                return new TcpDecision(ProxyEventStatus.Close, default, false, false, null);
             }
-            _payload = buffer.AsMemory(0, filled);
-            _replacedPayload = null;
-            _released = false;
-            _collect = 0;
-            var status = Dispatch(RuleEvent.ClientData);
-            if (!await FlushTcpOutAsync().ConfigureAwait(false) || status != ProxyEventStatus.Continue)
+            var hold = side == TcpSide.Client ? _clientHold : _serverHold;
+            hold.Payload = held;
+            hold.Replaced = false;
+            hold.Released = false;
+            hold.Collect = 0;
+            var status = Dispatch(side == TcpSide.Client ? RuleEvent.ClientData : RuleEvent.ServerData);
+            var payload = hold.Payload;
+            hold.Payload = default;
+            var output = hold.TakeOut();
+            if (status != ProxyEventStatus.Continue)
             {
-                return false;
+                _tcpEnded = true;
+                hold.Collect = 0;
+                return new TcpDecision(status, hold.Released ? payload : default, hold.Released, hold.Replaced, output);
             }
-            if (_released || _collect <= filled || eof)
+            var release = hold.Released || hold.Collect <= held.Length || sourceClosed;
+            if (sourceClosed || (!hold.Released && hold.Collect <= held.Length))
             {
-                ClientPayload = _replacedPayload ?? _payload;
-                return true;
+                hold.Collect = 0;
             }
+            return new TcpDecision(status, payload, release, hold.Replaced, output);
         }
     }
 
-    /// <summary>Sends what <c>ctx.tcp.respond</c> queued; false when the client is gone.</summary>
+    /// <summary>Sends what <c>ctx.tcp.respond</c> queued in CLIENT_ACCEPTED (before any reading); false when the client is gone.</summary>
     internal async ValueTask<bool> FlushTcpOutAsync()
     {
-        if (_tcpOut is not { } queued)
+        if (_clientHold.TakeOut() is not { } queued)
         {
             return true;
         }
-        _tcpOut = null;
         try
         {
             foreach (var bytes in queued)

@@ -52,6 +52,7 @@ public sealed partial class RuleSession : IRuleEventContext
     /// <summary>Runs the handlers of <paramref name="e"/> and turns the outcome into what the proxy does next.</summary>
     public ProxyEventStatus Dispatch(RuleEvent e)
     {
+        SelectTcp(e);
         var result = Set.Dispatch(Connection, e);
         switch (result.Status)
         {

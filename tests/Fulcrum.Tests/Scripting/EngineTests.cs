@@ -36,6 +36,22 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Analyze_DataHandler_FitsOnlyVirtualsWithoutHttp_AndBenchHoldsAfterCollectWithoutArguments()
+    {
+        const string source = "when('SERVER_CONNECTED', ctx => { ctx.tcp.collect(); });\nwhen('SERVER_DATA', ctx => { ctx.tcp.payload = '<' + ctx.tcp.payload + '>'; ctx.tcp.release(); ctx.tcp.collect(); });";
+        var a = RuleCompiler.Analyze(source);
+
+        Assert.True(a.Succeeded, string.Join("; ", a.Diagnostics));
+        Assert.Null(a.CheckVirtual(hasHttpProfile: false));
+        var d = a.CheckVirtual(hasHttpProfile: true);
+        Assert.NotNull(d);
+        Assert.Equal((2, 6), (d.Line, d.Column));
+        var trace = Fulcrum.Scripting.Testing.RuleTestBench.Run("t", source, new Fulcrum.Scripting.Testing.RuleSample { ServerMessages = ["a", "b"] });
+        Assert.Null(trace.Error);
+        Assert.Equal("<a><b>", trace.ClientReceived);
+    }
+
+    [Fact]
     public void Analyze_CollectsEventsPoolsDataGroupsAndHttpUse()
     {
         var a = RuleCompiler.Analyze("""

@@ -43,6 +43,56 @@ public sealed class RuleApiTests(ApplianceFixture fixture) : IClassFixture<Appli
     }
 
     [Fact]
+    public async Task ServerDataRule_OnHttpVirtual_Refused422WithLineColumnAndWhatToUseInstead()
+    {
+        Assert.Equal(201, (await fixture.Admin.Post("/api/v1/rules", Rule("banner-only", "when('SERVER_CONNECTED', ctx => { ctx.tcp.collect(1); });\nwhen('SERVER_DATA', ctx => { ctx.tcp.release(); });"))).Code);
+
+        var r = await fixture.Admin.Post("/api/v1/virtuals", """{"name":"web-sd","destination":"127.0.0.1:18112","profiles":["tcp","http"],"rules":["banner-only"]}""");
+
+        Assert.Equal(422, r.Code);
+        var message = r.Json.GetProperty("errors")[0].GetProperty("message").GetString()!;
+        Assert.Contains("line 2, column 6: the SERVER_DATA handler runs only on virtual servers without an http profile", message, StringComparison.Ordinal);
+        Assert.Contains("use HTTP_RESPONSE / HTTP_RESPONSE_DATA", message, StringComparison.Ordinal);
+        Assert.Contains("'web-sd' has one", message, StringComparison.Ordinal);
+        // The same rule on an L4 virtual is fine; adding an http profile to it later is refused the same way.
+        Assert.Equal(201, (await fixture.Admin.Post("/api/v1/virtuals", """{"name":"l4-sd","destination":"127.0.0.1:18113","profiles":["tcp"],"rules":["banner-only"]}""")).Code);
+        var patch = await fixture.Admin.Patch("/api/v1/virtuals/l4-sd", """{"profiles":["tcp","http"]}""");
+        Assert.Equal(422, patch.Code);
+        Assert.Contains("virtuals/l4-sd/rules/0", patch.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RuleNeedingBothHttpAndServerData_RefusedWhenSaved()
+    {
+        var r = await fixture.Admin.Post("/api/v1/rules", Rule("both-kinds", "when('HTTP_REQUEST', ctx => {});\nwhen('SERVER_DATA', ctx => { ctx.tcp.release(); });"));
+
+        Assert.Equal(422, r.Code);
+        Assert.Contains("line 2, column 6: the SERVER_DATA handler runs only on virtual servers without an http profile, and the HTTP_REQUEST handler (line 1) only on those with one", r.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestBench_ServerMessages_HeldPerCollect_RespondGoesToTheServer()
+    {
+        var source = """
+            when('SERVER_CONNECTED', ctx => { ctx.tcp.collect(1); });
+            when('SERVER_DATA', ctx => {
+              if (ctx.tcp.payload === 'AUTH?\r\n') { ctx.tcp.respond('AUTH s3cret\r\n'); ctx.tcp.payload = ''; ctx.tcp.release(); ctx.tcp.collect(1); return; }
+              ctx.tcp.payload = ctx.tcp.payload.toUpperCase();
+              ctx.tcp.release();
+            });
+            """;
+        var body = JsonSerializer.Serialize(new { source, payload = "hi\r\n", serverMessages = new[] { "AUTH?\r\n", "welcome\r\n", "more\r\n" } });
+
+        var r = await fixture.Admin.Post("/api/v1/rules/unsaved-sd/test", body);
+
+        Assert.Equal(200, r.Code);
+        Assert.Equal(JsonValueKind.Null, r.Json.GetProperty("error").ValueKind);
+        Assert.Equal(["SERVER_DATA", "SERVER_DATA"], r.Json.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("event").GetString()).Where(e => e == "SERVER_DATA"));
+        Assert.Equal("WELCOME\r\nmore\r\n", r.Json.GetProperty("clientReceived").GetString());
+        Assert.Equal("hi\r\nAUTH s3cret\r\n", r.Json.GetProperty("serverReceived").GetString());
+    }
+
+    [Fact]
     public async Task TestBench_DesignShape_ReturnsTrace()
     {
         await fixture.Admin.Post("/api/v1/pools", """{"name":"b","members":[{"address":"10.0.0.9","port":80}]}""");

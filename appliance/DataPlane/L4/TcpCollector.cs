@@ -1,0 +1,104 @@
+using Fulcrum.Appliance.DataPlane.Pipeline;
+using Fulcrum.Appliance.DataPlane.Rules;
+using Fulcrum.Appliance.DataPlane.Transport;
+
+namespace Fulcrum.Appliance.DataPlane.L4;
+
+/// <summary>
+/// Holds one direction for the rules (<c>ctx.tcp.collect</c>): reads from the source until as many bytes as asked are
+/// held (what one read brings may be more, as with iRules), or the source sends FIN, runs CLIENT_DATA / SERVER_DATA, and
+/// sends what the rule responded back to the source. While the rule keeps asking for more without releasing, the
+/// bytes (as the rule left them) stay held and reading goes on. The wait is bounded by the idle timeout, as any read.
+/// </summary>
+public sealed class TcpCollector
+{
+    /// <summary>A hold's wait when the tcp profile has no idle timeout: a rule waiting for bytes never waits forever.</summary>
+    private const long DefaultWaitMs = 300_000;
+
+    private readonly ProxyContext _ctx;
+    private readonly RuleSession _rules;
+    private readonly TcpSide _side;
+    private readonly ProxySide _source;
+    private readonly SideWriter _back;
+    private byte[] _buffer;
+    private int _held;
+
+    /// <param name="back">Writer to the source side (where ctx.tcp.respond sends in this direction's events).</param>
+    /// <param name="buffer">Where held bytes go; replaced by a bigger array when a hold needs more.</param>
+    public TcpCollector(ProxyContext ctx, RuleSession rules, TcpSide side, ProxySide source, SideWriter back, byte[] buffer)
+    {
+        _ctx = ctx;
+        _rules = rules;
+        _side = side;
+        _source = source;
+        _back = back;
+        _buffer = buffer;
+    }
+
+    /// <summary>The source sent FIN (or nothing more can be read).</summary>
+    public bool SourceClosed { get; private set; }
+
+    /// <summary>
+    /// Holds until the data event releases bytes or ends the connection. I/O errors on the source (reading, or sending
+    /// the rule's respond bytes back) are thrown to the caller. An empty payload with <see cref="SourceClosed"/>: the
+    /// source closed with nothing held, and no event ran.
+    /// </summary>
+    public async ValueTask<TcpRound> NextAsync()
+    {
+        while (true)
+        {
+            var want = _rules.Wanted(_side);
+            var idle = _ctx.Plan.IdleTimeoutMs;
+            _ctx.SetDeadline(idle > 0 ? idle : DefaultWaitMs, _side == TcpSide.Client ? TerminationCause.ClientTimeout : TerminationCause.ServerTimeout);
+            while (_held < want && !SourceClosed)
+            {
+                if (_held == _buffer.Length)
+                {
+                    Grow(Math.Max(want, _held * 2));
+                }
+                var n = await _source.Stream.ReadAsync(_buffer.AsMemory(_held)).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    SourceClosed = true;
+                    break;
+                }
+                _held += n;
+            }
+            if (_held == 0)
+            {
+                return new TcpRound(ProxyEventStatus.Continue, default);
+            }
+            var decision = _rules.Inspect(_side, _buffer.AsMemory(0, _held), SourceClosed);
+            if (decision.Output is { } output)
+            {
+                foreach (var bytes in output)
+                {
+                    await _back.WriteAsync(bytes).ConfigureAwait(false);
+                }
+            }
+            if (decision.Status != ProxyEventStatus.Continue || decision.Release)
+            {
+                _held = 0;
+                return new TcpRound(decision.Status, decision.Payload);
+            }
+            // Asked for more without releasing: keep the bytes as the rule left them (a replacement included) and read on.
+            if (decision.Replaced)
+            {
+                if (decision.Payload.Length > _buffer.Length)
+                {
+                    Grow(decision.Payload.Length);
+                }
+                decision.Payload.Span.CopyTo(_buffer);
+                _held = decision.Payload.Length;
+            }
+        }
+    }
+
+    private void Grow(int size)
+    {
+        // Bounded by what a rule may ask for (ctx.tcp.collect: at most 16 MiB) or hand back (within its memory limit).
+        var bigger = new byte[Math.Max(size, 4096)];
+        _buffer.AsSpan(0, _held).CopyTo(bigger);
+        _buffer = bigger;
+    }
+}

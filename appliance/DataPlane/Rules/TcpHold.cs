@@ -1,0 +1,28 @@
+namespace Fulcrum.Appliance.DataPlane.Rules;
+
+/// <summary>
+/// What the rules asked of one direction of an L4 connection: how many bytes to hold (<c>ctx.tcp.collect</c>), and
+/// during its data event the held bytes, a replacement, the release, and what <c>ctx.tcp.respond</c> queued for the
+/// peer on that side. Two per connection, one per <see cref="TcpSide"/>.
+/// </summary>
+internal sealed class TcpHold
+{
+    /// <summary>Bytes to hold before the data event (a total: held bytes not yet released count); 0 for none.</summary>
+    public int Collect;
+
+    public ReadOnlyMemory<byte> Payload;
+
+    public bool Replaced;
+
+    public bool Released;
+
+    /// <summary>Bytes for the peer of this side (the client in CLIENT_*, the server in SERVER_DATA).</summary>
+    public List<byte[]>? Out;
+
+    public List<byte[]>? TakeOut()
+    {
+        var o = Out;
+        Out = null;
+        return o;
+    }
+}
