@@ -19,6 +19,7 @@ namespace Fulcrum.Scripting.Runtime;
 internal sealed partial class RuleEngine : IDisposable
 {
     private static readonly TimeSpan LoadBudget = TimeSpan.FromSeconds(2);
+    private const int MaxMessageChars = 1000;
 
     private static readonly Regex FrameLocation = new(@"\brule:(\d+):(\d+)", RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
@@ -70,10 +71,12 @@ internal sealed partial class RuleEngine : IDisposable
         {
             global.RemoveOwnProperty(name);
         }
-        var budget = new OutputBudget(this, limits.MaxStringChars);
+        var budget = new OutputBudget(this, limits.MaxStringChars, limits.MaxArrayLength);
         var budgetObject = new JsObject(Js);
         budgetObject.FastSetDataProperty("join", new ClrFunction(Js, "join", budget.Join));
         budgetObject.FastSetDataProperty("json", new ClrFunction(Js, "json", budget.Json));
+        budgetObject.FastSetDataProperty("encoded", new ClrFunction(Js, "encoded", budget.Encoded));
+        budgetObject.FastSetDataProperty("raw", new ClrFunction(Js, "raw", budget.Raw));
         Js.Call(Js.Evaluate(Prelude.Script), JsValue.Undefined, [limits.MaxStringChars, (double)limits.MaxArrayLength, budgetObject]);
         _jsonStringify = json.Get("stringify");
 
@@ -171,6 +174,11 @@ internal sealed partial class RuleEngine : IDisposable
     {
         Tainted |= limit;
         Js.Advanced.ResetCallStack();
+        // A rule chooses its error messages (throw new Error(hugeString)); the rule log and the statistics get a bounded one.
+        if (message.Length > MaxMessageChars)
+        {
+            message = string.Concat(message.AsSpan(0, MaxMessageChars), $"… ({message.Length} characters)");
+        }
         return new RuleError(Program.Name, RuleEvents.Name(e), message, line, column, kind);
     }
 
