@@ -145,6 +145,9 @@ internal sealed partial class RuleEngine : IDisposable
         try
         {
             Js.Call(handler, JsValue.Undefined, _ctxArgs);
+            // Promise jobs the handler queued (then, await) run now, inside its event and its budget: Jint's Call leaves
+            // them queued, where they would pile up in the pooled engine or run in another connection's event.
+            Js.Advanced.ProcessTasks();
             return null;
         }
         catch (JavaScriptException ex)
