@@ -1,7 +1,9 @@
 namespace Fulcrum.Scripting.Compilation;
 
 /// <summary>
-/// What one handler call may use. Every rule gets <see cref="Default"/>; a rule may change them with a top-level
+/// What a rule may use: <see cref="TimeMs"/> (CPU time of the dispatching thread) and <see cref="Statements"/> per event,
+/// shared by all of the rule's handlers of that event; <see cref="MemoryMb"/> and <see cref="Recursion"/> per handler
+/// call. Every rule gets <see cref="Default"/>; a rule may change them with a top-level
 /// <c>limits({timeMs, statements, memoryMb, recursion})</c> call of literal numbers, checked at save time against
 /// <see cref="Min"/> and <see cref="Max"/>. <see cref="Recursion"/> 0 (the default) sets no depth limit: Jint's stack
 /// guard turns runaway recursion into a RangeError and the time limit bounds the rest, at no cost per call; a rule may

@@ -15,14 +15,16 @@ internal sealed class OutputBudget
 {
     private readonly RuleEngine _owner;
     private readonly int _cap;
+    private readonly long _maxParts;
     private int _visits;
 
     private int MaxVisits => Math.Max(10_000, _cap / 64);
 
-    public OutputBudget(RuleEngine owner, int cap)
+    public OutputBudget(RuleEngine owner, int cap, long maxParts)
     {
         _owner = owner;
         _cap = cap;
+        _maxParts = maxParts;
     }
 
     /// <summary><c>budget.join(array, separator)</c>.</summary>
@@ -56,6 +58,92 @@ internal sealed class OutputBudget
         return JsValue.Undefined;
     }
 
+    /// <summary>
+    /// <c>budget.encoded(string, kind)</c>: the exact length <c>encodeURIComponent</c> ("component"), <c>encodeURI</c>
+    /// ("uri") or <c>escape</c> ("escape") would make, refused past the cap. Up to 9 characters per input character (a
+    /// 3-byte UTF-8 sequence, percent-encoded), so a few nested calls would otherwise grow a capped string past a gigabyte.
+    /// </summary>
+    public JsValue Encoded(JsValue thisObj, JsValue[] args)
+    {
+        var text = args.Length > 0 ? TypeConverter.ToString(args[0]) : "undefined";
+        var kind = args.Length > 1 ? TypeConverter.ToString(args[1]) : "component";
+        long total = 0;
+        var escape = kind == "escape";
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (escape)
+            {
+                total += EscapeKeeps(c) ? 1 : c < 256 ? 3 : 6;
+            }
+            else if (UriKeeps(c, kind == "uri"))
+            {
+                total += 1;
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                total += 12; // four UTF-8 bytes for the pair
+                i++;
+            }
+            else
+            {
+                total += c < 0x80 ? 3 : c < 0x800 ? 6 : 9;
+            }
+        }
+        if (total > _cap)
+        {
+            throw TooBig(kind == "escape" ? "escape" : kind == "uri" ? "encodeURI" : "encodeURIComponent", total);
+        }
+        return JsValue.Undefined;
+    }
+
+    private static bool EscapeKeeps(char c) => char.IsAsciiLetterOrDigit(c) || c is '@' or '*' or '_' or '+' or '-' or '.' or '/';
+
+    private static bool UriKeeps(char c, bool reservedToo) =>
+        char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '!' or '~' or '*' or '\'' or '(' or ')'
+        || (reservedToo && c is ';' or '/' or '?' or ':' or '@' or '&' or '=' or '+' or '$' or ',' or '#');
+
+    /// <summary>
+    /// <c>budget.raw(template, substitutions)</c>: the length <c>String.raw</c> would make from the strings it is given
+    /// (other values are converted by script, which the memory limit sees), refused past the cap or past the array limit.
+    /// </summary>
+    public JsValue Raw(JsValue thisObj, JsValue[] args)
+    {
+        if (args.Length == 0 || args[0] is not ObjectInstance template || template.Get("raw") is not ObjectInstance raw)
+        {
+            return JsValue.Undefined;
+        }
+        var subs = args.Length > 1 ? args[1] as ObjectInstance : null;
+        var length = (long)Math.Min(TypeConverter.ToNumber(raw.Get("length")), long.MaxValue);
+        var subCount = subs is null ? 0 : (long)TypeConverter.ToNumber(subs.Get("length"));
+        if (length > _maxParts)
+        {
+            throw _owner.RangeError($"String.raw would join more than {_maxParts} parts");
+        }
+        long total = 0;
+        for (long i = 0; i < length; i++)
+        {
+            total += Estimate(raw.Get((uint)i));
+            if (i + 1 < length && i < subCount)
+            {
+                total += Estimate(subs!.Get((uint)i));
+            }
+            if (total > _cap)
+            {
+                throw TooBig("String.raw", total);
+            }
+        }
+        return JsValue.Undefined;
+    }
+
+    private static long Estimate(JsValue v) => v switch
+    {
+        JsString s => s.Length,
+        JsNumber => 24,
+        _ when v.IsUndefined() => 9,
+        _ => 0,
+    };
+
     public JsValue Json(JsValue thisObj, JsValue[] args)
     {
         var value = args.Length > 0 ? args[0] : JsValue.Undefined;
@@ -86,7 +174,7 @@ internal sealed class OutputBudget
         switch (value)
         {
             case JsString s:
-                total += s.Length + 2;
+                total += JsonLength(s.ToString());
                 break;
             case JsNumber or JsBoolean:
                 total += 24;
@@ -129,6 +217,42 @@ internal sealed class OutputBudget
         }
         Check(total);
     }
+
+    /// <summary>The quoted, escaped length: control characters and lone surrogates take six characters, quote and backslash two.</summary>
+    private static long JsonLength(string s)
+    {
+        var span = s.AsSpan();
+        long total = s.Length + 2;
+        var i = span.IndexOfAny(JsonEscaped);
+        if (i < 0)
+        {
+            return total;
+        }
+        for (; i < span.Length; i++)
+        {
+            var c = span[i];
+            if (c < 0x20)
+            {
+                total += c is '\b' or '\f' or '\n' or '\r' or '\t' ? 1 : 5;
+            }
+            else if (c is '"' or '\\')
+            {
+                total += 1;
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                total += 5;
+            }
+        }
+        return total;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> JsonEscaped = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(c => (char)c), '"', '\\', .. Enumerable.Range(0xD800, 0x800).Select(c => (char)c)]);
 
     private void Check(long total)
     {

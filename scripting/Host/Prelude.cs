@@ -5,7 +5,9 @@ namespace Fulcrum.Scripting.Host;
 
 /// <summary>
 /// Script run in every rule engine before the rule: caps the built-ins that can make a huge string or array in one
-/// call (Jint's memory limit is checked only between statements), and makes frozen Map/Set/Date refuse mutation.
+/// call (Jint's memory limit is checked only between statements): repeat, pad, concat, split, replace (also through
+/// RegExp.prototype[Symbol.replace]), join, flat, JSON.stringify, normalize, the URI encoders, String.raw, key listings
+/// of strings, Intl.ListFormat; and makes frozen Map/Set/Date refuse mutation.
 /// Its closure holds the originals; after the rule loads, everything reachable from the global object is frozen.
 /// </summary>
 internal static class Prelude
@@ -14,7 +16,7 @@ internal static class Prelude
         (function (cap, maxArray, budget) {
           'use strict';
           const S = String.prototype, A = Array.prototype, apply = Reflect.apply, RangeErr = RangeError, TypeErr = TypeError;
-          const isFrozen = Object.isFrozen, isArray = Array.isArray, RegExpCtor = RegExp, exec = RegExp.prototype.exec;
+          const isFrozen = Object.isFrozen, isArray = Array.isArray, RegExpCtor = RegExp;
           const define = (o, name, f) => Object.defineProperty(o, name, { value: f, writable: true, enumerable: false, configurable: true });
           const tooBig = (what, n) => new RangeErr(what + ' would make ' + n + ' characters; one call may make at most ' + cap);
           const len = (x) => typeof x === 'string' ? x.length : ('' + x).length;
@@ -33,32 +35,78 @@ internal static class Prelude
             const r = apply(split, this, [sep, lim]);
             if (r.length > maxArray) throw new RangeErr('split would make more than ' + maxArray + ' parts');
             return r; } }.split);
+          const exec = RegExp.prototype.exec, symReplace = RegExp.prototype[Symbol.replace];
+          // The longest result a replace can make, or a throw; a replacement function is wrapped to count what it returns.
+          const replaceBudget = (name, s, pattern, replacement, all) => {
+            const L = s.length;
+            if (typeof replacement === 'function') {
+              const f = replacement; let total = L;
+              return function (...a) { const r = '' + apply(f, this, a); total += r.length; if (total > cap) throw tooBig(name, total); return r; };
+            }
+            const r = '' + replacement, dollars = r.split('$').length - 1;
+            const whole = r.includes('$`') || r.includes("$'");
+            if (L + (L + 1) * r.length * (dollars > 0 ? L + 1 : 1) <= cap) return r;
+            let count, longest;
+            if (pattern instanceof RegExpCtor) {
+              const re = new RegExpCtor(pattern.source, pattern.flags);
+              count = 0; longest = 0;
+              if (!re.global) { const m = apply(exec, re, [s]); if (m) { count = 1; longest = m[0].length; } }
+              else { let m; while ((m = apply(exec, re, [s])) !== null) { count++; if (m[0].length > longest) longest = m[0].length; if (m[0].length === 0) re.lastIndex++; } }
+            } else {
+              const p = '' + pattern; longest = p.length;
+              count = 0;
+              for (let i = s.indexOf(p); i >= 0; i = s.indexOf(p, i + Math.max(1, p.length))) { count++; if (!all) break; }
+            }
+            const n = L + count * (r.length + dollars * (whole ? L : longest));
+            if (n > cap) throw tooBig(name, n);
+            return r;
+          };
           for (const name of ['replace', 'replaceAll']) {
             const orig = S[name];
             define(S, name, { [name](pattern, replacement) {
-              const s = '' + this, L = s.length;
-              if (typeof replacement === 'function') {
-                const f = replacement; let total = L;
-                return apply(orig, s, [pattern, function (...a) { const r = '' + apply(f, this, a); total += r.length; if (total > cap) throw tooBig(name, total); return r; }]);
-              }
-              const r = '' + replacement, dollars = r.split('$').length - 1, all = name === 'replaceAll';
-              const whole = r.includes('$`') || r.includes("$'");
-              let count, longest;
-              if (pattern instanceof RegExpCtor) {
-                if (L + (L + 1) * r.length * (dollars > 0 ? L + 1 : 1) <= cap) return apply(orig, s, [pattern, r]);
-                const re = new RegExpCtor(pattern.source, pattern.flags);
-                count = 0; longest = 0;
-                if (!re.global) { const m = apply(exec, re, [s]); if (m) { count = 1; longest = m[0].length; } }
-                else { let m; while ((m = apply(exec, re, [s])) !== null) { count++; if (m[0].length > longest) longest = m[0].length; if (m[0].length === 0) re.lastIndex++; } }
-              } else {
-                const p = '' + pattern; longest = p.length;
-                if (L + (L + 1) * r.length * (dollars > 0 ? L + 1 : 1) <= cap) return apply(orig, s, [pattern, r]);
-                count = 0;
-                for (let i = s.indexOf(p); i >= 0; i = s.indexOf(p, i + Math.max(1, p.length))) { count++; if (!all) break; }
-              }
-              const n = L + count * (r.length + dollars * (whole ? L : longest));
-              if (n > cap) throw tooBig(name, n);
-              return apply(orig, s, [pattern, r]); } }[name]);
+              const s = '' + this;
+              return apply(orig, s, [pattern, replaceBudget(name, s, pattern, replacement, name === 'replaceAll')]); } }[name]);
+          }
+          // String replace calls this for a RegExp; called directly (or on a subclass with its own exec, whose matches can be
+          // any string) it would build its result natively, so it always runs on a plain copy whose matches the budget saw.
+          define(RegExp.prototype, Symbol.replace, { [Symbol.replace](string, replacement) {
+            const s = '' + string, own = this.exec === exec;
+            const re = own ? this : new RegExpCtor(this.source, this.flags);
+            if (!own) re.lastIndex = this.lastIndex;
+            const r = apply(symReplace, re, [s, replaceBudget('replace', s, re, replacement, re.global)]);
+            if (!own && this.lastIndex !== re.lastIndex) this.lastIndex = re.lastIndex;
+            return r; } }[Symbol.replace]);
+          const normalize = S.normalize;
+          define(S, 'normalize', { normalize(form) {
+            // Worst-case growth per UTF-16 unit (Unicode's stability bounds): NFC 3, NFD 4, NFKC and NFKD 18.
+            const f = form === undefined ? 'NFC' : '' + form, n = len(this) * (f === 'NFD' ? 4 : f.startsWith('NFK') ? 18 : 3);
+            if (n > cap) throw new RangeErr('normalize(' + f + ') of ' + len(this) + ' characters could make ' + n + '; one call may make at most ' + cap);
+            return apply(normalize, this, [form]); } }.normalize);
+          for (const [name, kind] of [['encodeURIComponent', 'component'], ['encodeURI', 'uri'], ['escape', 'escape']]) {
+            const orig = globalThis[name];
+            define(globalThis, name, { [name](s) { const t = '' + s; if (t.length * 9 > cap) budget.encoded(t, kind); return orig(t); } }[name]);
+          }
+          const raw = String.raw;
+          define(String, 'raw', { raw(template, ...subs) { budget.raw(template, subs); return apply(raw, String, [template, ...subs]); } }.raw);
+          // A string's characters are its own keys: listing those of a long one makes one key string per character.
+          const keysGuard = (o, name) => {
+            const n = typeof o === 'string' ? o.length : o instanceof String ? len(o) : 0;
+            if (n > maxArray) throw new RangeErr(name + ' would list more than ' + maxArray + ' keys of a string of ' + n + ' characters');
+          };
+          for (const [holder, names] of [[Object, ['keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertyDescriptors']], [Reflect, ['ownKeys']]]) {
+            for (const name of names) {
+              const orig = holder[name];
+              define(holder, name, { [name](o) { keysGuard(o, name); return apply(orig, holder, [o]); } }[name]);
+            }
+          }
+          const assign = Object.assign;
+          define(Object, 'assign', { assign(target, ...sources) { for (const o of sources) keysGuard(o, 'assign'); return apply(assign, Object, [target, ...sources]); } }.assign);
+          if (typeof Intl === 'object' && Intl.ListFormat) {
+            const LF = Intl.ListFormat.prototype, arrayFrom = Array.from;
+            for (const name of ['format', 'formatToParts']) {
+              const orig = LF[name];
+              define(LF, name, { [name](list) { const a = list === undefined ? [] : arrayFrom(list); budget.join(a, ', and '); return apply(orig, this, [a]); } }[name]);
+            }
           }
           for (const name of ['join', 'toLocaleString']) {
             const orig = A[name];

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Fulcrum.Scripting.Compilation;
 using Fulcrum.Scripting.Events;
@@ -18,6 +19,7 @@ namespace Fulcrum.Scripting.Runtime;
 internal sealed partial class RuleEngine : IDisposable
 {
     private static readonly TimeSpan LoadBudget = TimeSpan.FromSeconds(2);
+    private const int MaxMessageChars = 1000;
 
     private static readonly Regex FrameLocation = new(@"\brule:(\d+):(\d+)", RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
@@ -27,7 +29,8 @@ internal sealed partial class RuleEngine : IDisposable
     private readonly JsValue _jsonParse;
     private readonly JsValue _jsonStringify;
     private readonly JsValue _freeze;
-    private readonly HandlerDeadline _deadline = new() { Budget = LoadBudget };
+    private readonly CpuDeadline _deadline = new(LoadBudget);
+    private readonly StatementBudget _statements;
     private bool _loading;
     private RuleConnection? _conn;
     private RuleSet? _set;
@@ -38,6 +41,7 @@ internal sealed partial class RuleEngine : IDisposable
     {
         Program = program;
         var limits = program.Limits;
+        _statements = new StatementBudget(limits.Statements);
         Js = new Engine(o =>
         {
             o.Strict = true;
@@ -46,7 +50,7 @@ internal sealed partial class RuleEngine : IDisposable
             o.Interop.AllowGetType = false;
             o.Interop.AllowSystemReflection = false;
             o.Constraints.Constraints.Add(_deadline);
-            o.MaxStatements(limits.Statements);
+            o.Constraints.Constraints.Add(_statements);
             o.LimitMemory((long)limits.MemoryMb << 20);
             if (limits.Recursion > 0)
             {
@@ -54,6 +58,7 @@ internal sealed partial class RuleEngine : IDisposable
                 o.LimitRecursion(limits.Recursion);
             }
             o.Constraints.StackOverflowGuard = true;
+            // .NET's regex timeout is wall clock, per match; it stops catastrophic backtracking, which no statement check sees.
             o.Constraints.RegexTimeout = TimeSpan.FromMilliseconds(limits.TimeMs);
             o.Constraints.MaxArraySize = limits.MaxArrayLength;
         });
@@ -66,10 +71,12 @@ internal sealed partial class RuleEngine : IDisposable
         {
             global.RemoveOwnProperty(name);
         }
-        var budget = new OutputBudget(this, limits.MaxStringChars);
+        var budget = new OutputBudget(this, limits.MaxStringChars, limits.MaxArrayLength);
         var budgetObject = new JsObject(Js);
         budgetObject.FastSetDataProperty("join", new ClrFunction(Js, "join", budget.Join));
         budgetObject.FastSetDataProperty("json", new ClrFunction(Js, "json", budget.Json));
+        budgetObject.FastSetDataProperty("encoded", new ClrFunction(Js, "encoded", budget.Encoded));
+        budgetObject.FastSetDataProperty("raw", new ClrFunction(Js, "raw", budget.Raw));
         Js.Call(Js.Evaluate(Prelude.Script), JsValue.Undefined, [limits.MaxStringChars, (double)limits.MaxArrayLength, budgetObject]);
         _jsonStringify = json.Get("stringify");
 
@@ -124,15 +131,23 @@ internal sealed partial class RuleEngine : IDisposable
     /// <summary>True when the last failed call overran a limit; such an engine is not pooled again.</summary>
     public bool Tainted { get; private set; }
 
-    /// <summary>Runs one handler for one connection's event; the error, or null.</summary>
-    public RuleError? Invoke(JsValue handler, RuleConnection? conn, RuleEvent e, RuleSet? set)
+    /// <summary>
+    /// Runs one handler for one connection's event; the error, or null. <paramref name="used"/> is what this rule has
+    /// used of its limits earlier in the same event (default for its first handler); the call adds to it.
+    /// </summary>
+    public RuleError? Invoke(JsValue handler, RuleConnection? conn, RuleEvent e, RuleSet? set, ref EventUsage used)
     {
         _conn = conn;
         _set = set;
         _event = e;
+        _statements.Begin(used.Statements);
+        _deadline.Begin(used, Stopwatch.GetTimestamp());
         try
         {
             Js.Call(handler, JsValue.Undefined, _ctxArgs);
+            // Promise jobs the handler queued (then, await) run now, inside its event and its budget: Jint's Call leaves
+            // them queued, where they would pile up in the pooled engine or run in another connection's event.
+            Js.Advanced.ProcessTasks();
             return null;
         }
         catch (JavaScriptException ex)
@@ -151,6 +166,8 @@ internal sealed partial class RuleEngine : IDisposable
         }
         finally
         {
+            _deadline.End(ref used, Stopwatch.GetTimestamp());
+            used.Statements = _statements.End();
             _conn = null;
             _set = null;
         }
@@ -160,6 +177,11 @@ internal sealed partial class RuleEngine : IDisposable
     {
         Tainted |= limit;
         Js.Advanced.ResetCallStack();
+        // A rule chooses its error messages (throw new Error(hugeString)); the rule log and the statistics get a bounded one.
+        if (message.Length > MaxMessageChars)
+        {
+            message = string.Concat(message.AsSpan(0, MaxMessageChars), $"… ({message.Length} characters)");
+        }
         return new RuleError(Program.Name, RuleEvents.Name(e), message, line, column, kind);
     }
 
@@ -176,8 +198,10 @@ internal sealed partial class RuleEngine : IDisposable
 
     private string Describe(Exception ex, RuleErrorKind kind) => kind switch
     {
-        RuleErrorKind.Time => $"ran longer than its time limit of {Program.Limits.TimeMs} ms",
-        RuleErrorKind.Statements => $"ran more than its limit of {Program.Limits.Statements} statements",
+        RuleErrorKind.Time when _deadline.OverranBackstop =>
+            $"ran longer than {_deadline.Backstop.TotalMilliseconds:0} ms of wall-clock time (the backstop to its limit of {Program.Limits.TimeMs} ms of CPU time)",
+        RuleErrorKind.Time => $"used more than its time limit of {Program.Limits.TimeMs} ms of CPU time in this event",
+        RuleErrorKind.Statements => $"ran more than its limit of {Program.Limits.Statements} statements in this event",
         RuleErrorKind.Memory => $"allocated more than its memory limit of {Program.Limits.MemoryMb} MB",
         RuleErrorKind.Recursion => $"recursed deeper than its limit of {Program.Limits.Recursion} calls",
         RuleErrorKind.Regex => $"a regular expression ran longer than {Program.Limits.TimeMs} ms (catastrophic backtracking?)",

@@ -61,9 +61,10 @@ public sealed class RuleProgram
         {
             Priorities = engine.Priorities;
             engine.UseHandlerBudget();
+            var used = default(EventUsage);
             foreach (var handler in engine.Handlers[(int)RuleEvent.RuleInit])
             {
-                if (engine.Invoke(handler, null, RuleEvent.RuleInit, null) is { } error)
+                if (engine.Invoke(handler, null, RuleEvent.RuleInit, null, ref used) is { } error)
                 {
                     return error;
                 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Fulcrum.Scripting.Contracts;
 using Fulcrum.Scripting.Events;
 using Jint.Native;
@@ -12,6 +11,8 @@ namespace Fulcrum.Scripting.Runtime;
 /// </summary>
 public sealed class RuleSet
 {
+    private const int MaxStackRules = 16;
+
     private static long _nextConnection;
 
     private readonly (int Rule, int Handler)[][] _plan;
@@ -88,6 +89,9 @@ public sealed class RuleSet
     {
         connection.Status = RuleStatus.Continue;
         connection.StopRequested = false;
+        // One budget per rule per event: a rule's handlers may be interleaved with other rules' by priority, and each
+        // call may get a different pooled engine, so what each rule has used lives here, not in an engine.
+        var used = Rules.Count <= MaxStackRules ? stackalloc EventUsage[Rules.Count] : new EventUsage[Rules.Count];
         RuleEngine? engine = null;
         try
         {
@@ -103,9 +107,9 @@ public sealed class RuleSet
                     }
                     engine = program.Rent();
                 }
-                var start = Stopwatch.GetTimestamp();
-                var error = engine.Invoke(engine.Handlers[(int)e][h], connection, e, this);
-                program.Statistics.Record(e, Stopwatch.GetTimestamp() - start, error);
+                var wallBefore = used[r].Wall;
+                var error = engine.Invoke(engine.Handlers[(int)e][h], connection, e, this, ref used[r]);
+                program.Statistics.Record(e, used[r].Wall - wallBefore, error);
                 if (error is not null)
                 {
                     Runtime.Failed(program, error, this, connection);

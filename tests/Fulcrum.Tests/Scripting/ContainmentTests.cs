@@ -57,18 +57,66 @@ public sealed class ContainmentTests
         { "second respond", "ctx.http.respond(200, 'a'); ctx.http.respond(201, 'b');" },
     };
 
-    // A generous time limit: 100 busy threads on a small machine stretch wall-clock time; this is about isolation.
+    // The default limits: time is CPU time, so 100 busy threads stretching wall-clock time do not fail a cheap handler.
     private const string Good = """
-        limits({timeMs: 1000});
         when('HTTP_REQUEST', ctx => {
           if (ctx.http.path.startsWith('/api/')) ctx.lb.pool('api');
           ctx.http.setHeader('x-client', ctx.client.ip);
         });
         """;
 
+    /// <summary>Every way we know to make a string of 2^30 characters (or one too big for the process) in one dispatch.</summary>
+    public static TheoryData<string, string> HugeStrings() => new()
+    {
+        { "repeat 2^30", "'x'.repeat(2 ** 30);" },
+        { "padEnd 2^30", "''.padEnd(2 ** 30, 'x');" },
+        { "padStart 2^30", "''.padStart(2 ** 30, 'xy');" },
+        { "join of Array(2^30 + 1)", "Array(2 ** 30 + 1).join('x');" },
+        { "fill and join", "new Array(2 ** 30).fill('x').join('');" },
+        { "join of a million 4M strings", "const s = 'x'.repeat(4e6); new Array(1e6).fill(s).join('');" },
+        { "fromCharCode.apply of a 2^30 array-like", "String.fromCharCode.apply(null, { length: 2 ** 30 });" },
+        { "fromCharCode.apply of a 2^30 array", "String.fromCharCode.apply(null, new Array(2 ** 30).fill(120));" },
+        { "template doubling", "let s = 'x'; for (let i = 0; i < 31; i++) s = `${s}${s}`;" },
+        { "concat doubling", "let s = 'x'; for (let i = 0; i < 31; i++) s = s.concat(s);" },
+        { "+= doubling", "let s = 'x'; for (let i = 0; i < 31; i++) s += s;" },
+        { "JSON of a big string array", "JSON.stringify(new Array(1e6).fill('x'.repeat(1e4)));" },
+        { "JSON of escapes", "JSON.stringify('\u0001'.repeat(4e6));" },
+        { "encodeURIComponent growth", "const s = '\u00ff'.repeat(4e6); encodeURIComponent(encodeURIComponent(encodeURIComponent(s)));" },
+        { "encodeURI growth", "const s = '\u0800'.repeat(4e6); encodeURI(encodeURI(encodeURI(s)));" },
+        { "escape growth", "const s = '\u0100'.repeat(4e6); escape(escape(escape(s)));" },
+        { "replaceAll growth", "'x'.repeat(4e6).replaceAll('x', 'x'.repeat(300));" },
+        { "replace with $& growth", "'x'.repeat(1e6).replace(/x/g, '$&'.repeat(300));" },
+        { "RegExp Symbol.replace called directly", "const s = 'x'.repeat(1e6); RegExp.prototype[Symbol.replace].call(/x/g, s, s);" },
+        { "normalize NFKD", "'\ufdfa'.repeat(4e6).normalize('NFKD');" },
+        { "String.raw of a big array", "const s = 'x'.repeat(4e6); String.raw({ raw: new Array(1e6).fill(s) });" },
+        { "String.raw of a 2^30 array-like", "String.raw({ raw: { length: 2 ** 30 } });" },
+        { "String.raw substitutions", "const s = 'x'.repeat(4e6); String.raw({ raw: new Array(1e5 + 1).fill('') }, ...new Array(1e5).fill(s));" },
+        { "Object.keys of a long string", "Object.keys('x'.repeat(4e6));" },
+        { "getOwnPropertyDescriptors of a long string", "Object.getOwnPropertyDescriptors('x'.repeat(4e6));" },
+        { "Intl.ListFormat of big strings", "const s = 'x'.repeat(4e6); new Intl.ListFormat('en').format(new Array(1e6).fill(s));" },
+        { "Array toString of a self-sharing tree", "let a = ['x'.repeat(1000)]; for (let i = 0; i < 30; i++) a = [a, a]; String(a);" },
+        { "a thrown huge message", "const s = 'x'.repeat(4e6); throw new RangeError(s + s);" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HugeStrings))]
+    public async Task HugeString_FailsOnlyItsDispatch_WithAClearLimitError(string name, string body)
+    {
+        var error = await RunHostile(name, body);
+
+        var limit = error.Kind is RuleErrorKind.Memory or RuleErrorKind.Time or RuleErrorKind.Statements
+            || error.Message.Contains("at most", StringComparison.Ordinal) || error.Message.Contains("more than", StringComparison.Ordinal)
+            || error.Message.Contains("characters)", StringComparison.Ordinal);
+        Assert.True(limit, $"{name}: {error.Kind} {error.Message}");
+        Assert.True(error.Message.Length < 1100, $"{name}: a message of {error.Message.Length} characters");
+    }
+
     [Theory]
     [MemberData(nameof(Hostile))]
-    public async Task HostileHandler_ErrorForItsDispatchOnly_OthersUnaffected(string name, string body)
+    public async Task HostileHandler_ErrorForItsDispatchOnly_OthersUnaffected(string name, string body) => await RunHostile(name, body);
+
+    /// <summary>Runs <paramref name="body"/> as an HTTP_REQUEST handler beside 100 good dispatches; its error.</summary>
+    private static async Task<RuleError> RunHostile(string name, string body)
     {
         var runtime = new RuleRuntime();
         var bad = runtime.Compile("bad", $$"""
@@ -103,6 +151,7 @@ public sealed class ContainmentTests
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"{name} took {sw.Elapsed}");
         Assert.True(goodErrors == 0, $"{goodErrors} good dispatches failed, first: {firstGoodError}");
         Assert.True(GC.GetTotalMemory(forceFullCollection: true) < 1L << 30);
+        return result.Error;
     }
 
     [Theory]
