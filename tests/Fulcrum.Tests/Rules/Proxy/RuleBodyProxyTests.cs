@@ -45,7 +45,10 @@ public sealed class RuleBodyProxyTests : RuleProxyTestBase, IClassFixture<Applia
         var h = ctx.Request.Headers;
         var text = bytes.Length <= 1024 && bytes.All(b => b is >= 0x20 and < 0x7f) ? Encoding.ASCII.GetString(bytes) : "";
         ctx.Response.Headers["x-got"] = $"ce={h.ContentEncoding} cl={h.ContentLength} te={h.TransferEncoding} len={bytes.Length} sha={Sha(bytes)}";
-        await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(ctx.Response, "text=" + text + "|END\n");
+        // Content-Length framing: a chunked answer's last chunk could arrive after "|END" and be read as the next response.
+        var answer = Encoding.ASCII.GetBytes("text=" + text + "|END\n");
+        ctx.Response.ContentLength = answer.Length;
+        await ctx.Response.Body.WriteAsync(answer);
     });
 
     private static string Sha(byte[] data) => Convert.ToHexString(SHA256.HashData(data))[..16];

@@ -40,7 +40,10 @@ public sealed class RuleRetryProxyTests : RuleProxyTestBase, IClassFixture<Appli
     {
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
-        await ctx.Response.WriteAsync($"B-OK {ctx.Request.Method} {ctx.Request.Path} x-rule={ctx.Request.Headers["x-rule"]} body={body}|END\n");
+        // Content-Length framing: a chunked answer's last chunk could arrive after "|END" and be read as the next response.
+        var text = Encoding.UTF8.GetBytes($"B-OK {ctx.Request.Method} {ctx.Request.Path} x-rule={ctx.Request.Headers["x-rule"]} body={body}|END\n");
+        ctx.Response.ContentLength = text.Length;
+        await ctx.Response.Body.WriteAsync(text);
     });
 
     private static async Task<string> Exchange(Socket s, string request)
