@@ -101,7 +101,16 @@ public sealed class ServerConnector
                 }
                 if (_events.IsActive(ctx))
                 {
-                    await _events.OnEventAsync(ProxyEvent.ServerConnected, ctx).ConfigureAwait(false);
+                    // The caller adopts the connection after this returns; until then ctx.server comes from here.
+                    rules?.ServerConnecting(true);
+                    try
+                    {
+                        await _events.OnEventAsync(ProxyEvent.ServerConnected, ctx).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        rules?.ServerConnecting(false);
+                    }
                 }
                 return new ConnectResult(connection, TerminationCause.None);
             }

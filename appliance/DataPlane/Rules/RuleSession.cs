@@ -24,6 +24,7 @@ public sealed partial class RuleSession : IRuleEventContext
     private readonly BalancingState _balancing;
     private readonly DataPlaneCounters _counters;
     private LocalResponse? _errorResponse;
+    private bool _serverConnecting;
 
     internal RuleSession(ProxyContext ctx, RuleSet set, BalancingState balancing, DataPlaneCounters counters)
     {
@@ -96,7 +97,10 @@ public sealed partial class RuleSession : IRuleEventContext
 
     public IPEndPoint Local => _ctx.LocalEndPoint;
 
-    public IPEndPoint? Server => _ctx.Server is not null ? _ctx.Member?.EndPoint : null;
+    public IPEndPoint? Server => _ctx.Server is not null || _serverConnecting ? _ctx.Member?.EndPoint : null;
+
+    /// <summary>SERVER_CONNECTED runs before the proxy adopts the new connection: ctx.server must show it already.</summary>
+    internal void ServerConnecting(bool connecting) => _serverConnecting = connecting;
 
     public IRuleHttp? Http => _req is null ? null : this;
 

@@ -37,6 +37,23 @@ public sealed class RuleProxyTests : RuleProxyTestBase, IClassFixture<ApplianceF
     }
 
     [Fact]
+    public async Task ServerConnected_CtxServerIsTheMemberJustConnected()
+    {
+        var web = await Backend("web");
+        await Pool("web", web.Port);
+        await Rule("srv", """
+            when('SERVER_CONNECTED', ctx => { ctx.vars.srv = ctx.server ? ctx.server.ip + ':' + ctx.server.port : 'null'; });
+            when('HTTP_RESPONSE', ctx => { ctx.http.setHeader('x-server', ctx.vars.srv); });
+            """);
+        var port = await Virtual("web", "srv");
+        using var http = Client();
+
+        using var r = await http.GetAsync($"http://127.0.0.1:{port}/");
+
+        Assert.Equal($"127.0.0.1:{web.Port}", Header(r, "x-server"));
+    }
+
+    [Fact]
     public async Task HostRouting_DataGroupPicksThePool_UnknownHostGets404()
     {
         var a = await Backend("a");
