@@ -65,7 +65,7 @@ public sealed class RuleSet
     {
         if (e == RuleEvent.HttpRequest)
         {
-            connection.Request = new RequestScope();
+            connection.BeginRequest();
         }
         var plan = _plan[(int)e];
         var result = RuleDispatchResult.Continue;
