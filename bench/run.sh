@@ -155,6 +155,8 @@ if has rule; then
   curl -sf -o /dev/null -A wrk-bench "http://127.0.0.1:$FULR/" || echo "the rule virtual does not answer" >&2
   run rule-keepalive haproxy "http://127.0.0.1:$HAP/" "$CONNS" "${UA[@]}"; hap=$LAST_US
   run rule-keepalive hap+rule "http://127.0.0.1:$HAPR/" "$CONNS" "${UA[@]}"; hapr=$LAST_US
+  # Both virtuals warmed first, unmeasured: the JIT tiers Fulcrum's code for a while, and the first round would pay it.
+  for port in $FUL $FULR; do taskset -c 0 wrk -t1 -c"$CONNS" -d10s "${UA[@]}" "http://127.0.0.1:$port/" >/dev/null 2>&1; done
   diffs=()
   for r in $(seq 1 "$ROUNDS"); do
     # Alternate the order (A B, B A, ...) so a drift during the run (tiering, the machine's load) does not favour one side.
