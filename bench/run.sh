@@ -3,14 +3,19 @@
 # The backend (nginx, 1 worker) and the load generator share CPU 0; each proxy runs alone on CPU 1, so every
 # proxy gets the same single core. Each proxy keeps server-side connections alive (nginx keepalive 64, haproxy
 # http-reuse always, Fulcrum's OneConnect profile).
-# Scenarios: keep-alive (tiny body), a new client connection per request, 1 MB responses, and one large L4 transfer.
+# Scenarios: keep-alive (tiny body), a new client connection per request, 1 MB responses, one large L4 transfer, and
+# the cost of a rule: keep-alive through a second Fulcrum virtual carrying bench/rules/ten-line.js (the 10-line
+# HTTP_REQUEST rule bench/Fulcrum.Bench.Rules measures) beside haproxy without and with a similar http-request set.
 # Reports requests/s, wrk p50/p99 and the proxy's CPU microseconds per request (user+sys ticks of the process).
 # Usage: bench/run.sh [seconds] [connections]      (needs: dotnet, wrk, nginx, haproxy, curl, taskset)
+#   SCENARIOS="keepalive new-conn 1MB l4 rule" (the default: all); e.g. SCENARIOS=rule bench/run.sh for the rule alone.
+#   ROUNDS=3: how many times the rule scenario alternates Fulcrum without and with the rule (the difference is small).
 set -u
 SECS=${1:-8}; CONNS=${2:-64}
+SCENARIOS=${SCENARIOS:-keepalive new-conn 1MB l4 rule}; ROUNDS=${ROUNDS:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/fulcrum-bench.XXXX)
-BE=9101; NGX=9102; HAP=9103; FUL=9104; HAP4=9105; FUL4=9106; MGMT=9180
+BE=9101; NGX=9102; HAP=9103; FUL=9104; HAP4=9105; FUL4=9106; HAPR=9107; FULR=9108; MGMT=9180
 cleanup() { for p in $(cat "$W"/pids 2>/dev/null); do kill "$p" 2>/dev/null; done; sleep 1; rm -rf /dev/shm/fulcrum-bench-* "$W"; }
 trap cleanup EXIT
 
@@ -55,6 +60,26 @@ listen l4
   mode tcp
   bind 127.0.0.1:$HAP4
   server s1 127.0.0.1:$BE
+# What bench/rules/ten-line.js does, as haproxy says it: redirect /old/, pick a backend by path, add a header when
+# User-Agent is present and the client is 127.0.0.1.
+frontend fe-rules
+  mode http
+  option http-keep-alive
+  bind 127.0.0.1:$HAPR
+  acl old path_beg /old/
+  acl api path_beg /api/
+  http-request redirect code 302 location /new/%[path,regsub(^/old/,)] if old
+  http-request set-header x-internal 1 if { req.hdr(user-agent) -m found } { src 127.0.0.1 }
+  use_backend api if api
+  default_backend web
+backend web
+  mode http
+  http-reuse always
+  server s1 127.0.0.1:$BE
+backend api
+  mode http
+  http-reuse always
+  server s1 127.0.0.1:$BE
 CONF
 
 echo "building fulcrum (Release)..." >&2
@@ -70,6 +95,11 @@ api() { curl -sf -u admin:bench-Secret-1 -H 'content-type: application/json' -X 
 api /api/v1/pools "{\"name\":\"be\",\"members\":[{\"address\":\"127.0.0.1\",\"port\":$BE}]}"
 api /api/v1/virtuals "{\"name\":\"http\",\"destination\":\"127.0.0.1:$FUL\",\"pool\":\"be\",\"profiles\":[\"tcp\",\"http\",\"oneconnect\"]}"
 api /api/v1/virtuals "{\"name\":\"l4\",\"destination\":\"127.0.0.1:$FUL4\",\"pool\":\"be\",\"profiles\":[\"tcp\"]}"
+# The rule's pools hold the same backend; its virtual is the keep-alive one plus the rule.
+for p in web api; do api /api/v1/pools "{\"name\":\"$p\",\"members\":[{\"address\":\"127.0.0.1\",\"port\":$BE}]}"; done
+RULE_JSON=$(awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); printf "%s\\n", $0 }' "$ROOT/bench/rules/ten-line.js")
+api /api/v1/rules "{\"name\":\"ten-line\",\"source\":\"$RULE_JSON\"}"
+api /api/v1/virtuals "{\"name\":\"http-rule\",\"destination\":\"127.0.0.1:$FULR\",\"pool\":\"web\",\"profiles\":[\"tcp\",\"http\",\"oneconnect\"],\"rules\":[\"ten-line\"]}"
 sleep 1
 
 # CPU ticks (user+sys) of every process listening on a port.
@@ -79,10 +109,11 @@ ticks() {
     total=$((total + $(awk '{print $14+$15}' /proc/$pid/stat 2>/dev/null || echo 0)))
   done; echo $total
 }
-run() { # scenario name url conns [wrk args...]
+WARMUP=5
+run() { # scenario name url conns [wrk args...]; leaves the CPU figure in LAST_US
   local scenario=$1 name=$2 url=$3 conns=$4; shift 4
   local port=${url##*:}; port=${port%%/*}
-  taskset -c 0 wrk -t1 -c"$conns" -d5s "$@" "$url" >/dev/null 2>&1   # warm-up (JIT tiers, pools), not counted
+  taskset -c 0 wrk -t1 -c"$conns" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1   # warm-up (JIT tiers, pools), not counted
   local t0; t0=$(ticks "$port")
   local out; out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${SECS}s" --latency "$@" "$url" 2>&1)
   local t1; t1=$(ticks "$port")
@@ -92,6 +123,7 @@ run() { # scenario name url conns [wrk args...]
   p50=$(awk '$1=="50%" {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
   us=$(awk -v t=$((t1-t0)) -v r="${reqs:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN{ if (r>0) printf "%.1f", t*1e6/hz/r; else print "na" }')
+  LAST_US=$us
   printf "%-14s %-8s rps=%-10s p50=%-9s p99=%-9s cpu_us_per_req=%s %s\n" "$scenario" "$name" "$rps" "$p50" "$p99" "$us" "$errs"
 }
 l4() { # name port: one 1 GiB transfer through the proxy's L4 path
@@ -105,8 +137,47 @@ l4() { # name port: one 1 GiB transfer through the proxy's L4 path
 
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(nproc) cpu ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB"
 echo "versions: $(nginx -v 2>&1 | cut -d/ -f2), haproxy $(haproxy -v | head -1 | awk '{print $3}'), dotnet $(dotnet --version)"
-for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run keepalive "${t%%=*}" "http://127.0.0.1:${t#*=}/" "$CONNS"; done
-for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run new-conn "${t%%=*}" "http://127.0.0.1:${t#*=}/" "$CONNS" -H "Connection: close"; done
-for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run 1MB "${t%%=*}" "http://127.0.0.1:${t#*=}/1m" 16; done
-l4 direct $BE; l4 haproxy $HAP4; l4 fulcrum $FUL4
-echo "nginx L4: not measured (this nginx build has no stream module)"
+has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+has keepalive && for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run keepalive "${t%%=*}" "http://127.0.0.1:${t#*=}/" "$CONNS"; done
+has new-conn && for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run new-conn "${t%%=*}" "http://127.0.0.1:${t#*=}/" "$CONNS" -H "Connection: close"; done
+has 1MB && for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run 1MB "${t%%=*}" "http://127.0.0.1:${t#*=}/1m" 16; done
+if has l4; then
+  l4 direct $BE; l4 haproxy $HAP4; l4 fulcrum $FUL4
+  echo "nginx L4: not measured (this nginx build has no stream module)"
+fi
+
+# The rule's cost: keep-alive with a User-Agent (the rule reads it), Fulcrum without and with the rule alternated
+# ROUNDS times (the difference is a few percent of the total, smaller than the drift between runs on a busy machine),
+# haproxy without and with its http-request rules before and after. Added CPU per request = with - without, per round;
+# the median of the rounds is reported.
+if has rule; then
+  UA=(-H "User-Agent: wrk-bench")
+  curl -sf -o /dev/null -A wrk-bench "http://127.0.0.1:$FULR/" || echo "the rule virtual does not answer" >&2
+  run rule-keepalive haproxy "http://127.0.0.1:$HAP/" "$CONNS" "${UA[@]}"; hap=$LAST_US
+  run rule-keepalive hap+rule "http://127.0.0.1:$HAPR/" "$CONNS" "${UA[@]}"; hapr=$LAST_US
+  # Both virtuals warmed first, unmeasured: the JIT tiers Fulcrum's code for a while, and the first round would pay it.
+  for port in $FUL $FULR; do taskset -c 0 wrk -t1 -c"$CONNS" -d10s "${UA[@]}" "http://127.0.0.1:$port/" >/dev/null 2>&1; done
+  diffs=()
+  for r in $(seq 1 "$ROUNDS"); do
+    # Alternate the order (A B, B A, ...) so a drift during the run (tiering, the machine's load) does not favour one side.
+    if (( r % 2 )); then
+      run rule-keepalive fulcrum "http://127.0.0.1:$FUL/" "$CONNS" "${UA[@]}"; without=$LAST_US
+      run rule-keepalive ful+rule "http://127.0.0.1:$FULR/" "$CONNS" "${UA[@]}"; with=$LAST_US
+    else
+      run rule-keepalive ful+rule "http://127.0.0.1:$FULR/" "$CONNS" "${UA[@]}"; with=$LAST_US
+      run rule-keepalive fulcrum "http://127.0.0.1:$FUL/" "$CONNS" "${UA[@]}"; without=$LAST_US
+    fi
+    diffs+=("$(awk -v a="$with" -v b="$without" 'BEGIN{ printf "%.2f", a-b }')")
+    WARMUP=2   # the later rounds need only refill the connection pools
+  done
+  run rule-keepalive haproxy "http://127.0.0.1:$HAP/" "$CONNS" "${UA[@]}"; hap2=$LAST_US
+  run rule-keepalive hap+rule "http://127.0.0.1:$HAPR/" "$CONNS" "${UA[@]}"; hapr2=$LAST_US
+  WARMUP=5
+  printf '%s\n' "${diffs[@]}" | sort -g | awk -v all="${diffs[*]}" -v h1="$hap" -v h2="$hap2" -v r1="$hapr" -v r2="$hapr2" '
+    { d[NR] = $1 }
+    END {
+      m = NR % 2 ? d[(NR + 1) / 2] : (d[NR / 2] + d[NR / 2 + 1]) / 2; h = (h1 + h2) / 2
+      printf "rule cost: fulcrum +%.2f us/req (median of the rounds: %s); haproxy %.1f us/req without rules, %+.2f with its http-request set\n", m, all, h, (r1 + r2) / 2 - h
+      printf "rule cost as a share of haproxy CPU/request: %.1f%% (target <= 10%%)\n", 100 * m / h
+    }'
+fi

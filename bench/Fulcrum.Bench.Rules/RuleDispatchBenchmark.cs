@@ -7,26 +7,15 @@ using Fulcrum.Scripting.Testing;
 namespace Fulcrum.Bench.Rules;
 
 /// <summary>
-/// Cost of one HTTP_REQUEST dispatch on a warm engine pool: the 10-line rule of JINT-NOTES (read the path, choose a
-/// pool, maybe redirect, read and set a header, compare the client address), against an empty handler (the floor).
+/// Cost of one HTTP_REQUEST dispatch on a warm engine pool: the 10-line rule of JINT-NOTES (bench/rules/ten-line.js: read
+/// the path, choose a pool, maybe redirect, read and set a header, compare the client address), against an empty handler (the floor).
 /// The connection and its sample context are reused; each dispatch starts a new request scope as the proxy's would.
 /// </summary>
 [MemoryDiagnoser]
 public class RuleDispatchBenchmark
 {
-    public const string TenLineRule = """
-        when('HTTP_REQUEST', ctx => {
-          const path = ctx.http.path;
-          if (path.startsWith('/old/')) {
-            ctx.http.redirect('/new/' + path.slice(5));
-            return;
-          }
-          if (path.startsWith('/api/')) ctx.lb.pool('api');
-          else ctx.lb.pool('web');
-          const agent = ctx.http.header('user-agent');
-          if (agent && ctx.client.ip === '10.1.2.3') ctx.http.setHeader('x-internal', '1');
-        });
-        """;
+    /// <summary>bench/rules/ten-line.js, the rule bench/run.sh also measures in the whole proxy.</summary>
+    public static readonly string TenLineRule = ReadRule("ten-line.js");
 
     private RuleSet _rule = null!;
     private RuleSet _empty = null!;
@@ -44,8 +33,18 @@ public class RuleDispatchBenchmark
         _emptyConnection = _empty.Open(Context());
     }
 
+    private static string ReadRule(string name)
+    {
+        using var stream = typeof(RuleDispatchBenchmark).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"{name} is not embedded");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    // The client address is the one bench/run.sh's clients have, so the rule's header edit runs in both figures.
     private static SampleContext Context() => new(new RuleSample
     {
+        Client = new SampleEndpoint { Ip = "127.0.0.1", Port = 5555 },
         Request = new SampleRequest
         {
             Uri = "/api/orders/42?x=1",

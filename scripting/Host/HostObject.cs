@@ -22,6 +22,11 @@ internal sealed class HostObject : ObjectInstance
     private readonly string _path;
     private readonly FrozenDictionary<string, (HostMember Member, string Path, uint Mask, uint SetMask)> _members;
     private readonly JsValue[] _keys;
+    private readonly (HostMember Member, string Path, uint Mask, uint SetMask)[] _byIndex;
+    // Per member, the JsString that last named it. A rule's `ctx.http.path` names members with the same JsString
+    // instances (the parsed script's) on every call, so a reference scan over a few slots finds the member before
+    // any string is compared; a name made at run time (ctx[name]) misses and is matched by its characters.
+    private readonly JsString?[] _seen;
 
     public HostObject(RuleEngine owner, string path, IEnumerable<HostMember> members) : base(owner.Js)
     {
@@ -34,12 +39,15 @@ internal sealed class HostObject : ObjectInstance
             return (m, full, HostApi.Members.GetValueOrDefault(full, RuleEvents.Traffic), HostApi.Setters.GetValueOrDefault(full));
         }, StringComparer.Ordinal);
         _keys = [.. _members.Keys.Select(k => (JsValue)new JsString(k))];
+        _byIndex = [.. _members.Values];
+        _seen = new JsString?[_byIndex.Length];
     }
 
     public override JsValue Get(JsValue property, JsValue receiver)
     {
-        if (property is JsString s && _members.TryGetValue(s.ToString(), out var m))
+        if (property is JsString s && Find(s) is var i && i >= 0)
         {
+            ref readonly var m = ref _byIndex[i];
             var e = _owner.CurrentEvent;
             if (!RuleEvents.In(m.Mask, e))
             {
@@ -48,6 +56,29 @@ internal sealed class HostObject : ObjectInstance
             return m.Member.Get();
         }
         return JsValue.Undefined;
+    }
+
+    private int Find(JsString name)
+    {
+        var seen = _seen;
+        for (var i = 0; i < seen.Length; i++)
+        {
+            if (ReferenceEquals(seen[i], name))
+            {
+                return i;
+            }
+        }
+        var key = name.ToString();
+        var values = _byIndex;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (string.Equals(values[i].Member.Name, key, StringComparison.Ordinal))
+            {
+                seen[i] = name;
+                return i;
+            }
+        }
+        return -1;
     }
 
     public override bool Set(JsValue property, JsValue value, JsValue receiver)

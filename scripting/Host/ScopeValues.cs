@@ -48,6 +48,12 @@ internal sealed class ScopeValues
         return null;
     }
 
+    public void Clear()
+    {
+        _values.Clear();
+        _chars = 0;
+    }
+
     public void Remove(string key)
     {
         if (_values.Remove(key, out var prev))

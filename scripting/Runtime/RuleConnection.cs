@@ -16,6 +16,7 @@ public sealed class RuleConnection
     private JsString? _localIp;
     private JsString? _serverIp;
     private IPEndPoint? _serverFor;
+    private RequestScope? _scope;
 
     internal RuleConnection(RuleSet set, IRuleEventContext context, string id)
     {
@@ -43,6 +44,14 @@ public sealed class RuleConnection
     internal ScopeValues Vars { get; } = new();
 
     internal RequestScope? Request { get; set; }
+
+    /// <summary>Starts the scope of a new request (HTTP_REQUEST); the connection's one scope object is emptied and reused.</summary>
+    internal void BeginRequest()
+    {
+        _scope ??= new RequestScope();
+        _scope.Reset();
+        Request = _scope;
+    }
 
     /// <summary>Set by the test bench to record every host call and log line.</summary>
     internal IRuleTrace? Trace { get; set; }
@@ -92,4 +101,13 @@ internal sealed class RequestScope
 
     /// <summary>Where <c>retry()</c> was called for the response being handled (<c>line:column</c>); null when not.</summary>
     public string? RetrySite { get; set; }
+
+    public void Reset()
+    {
+        _vars?.Clear();
+        Response = null;
+        RespondSite = null;
+        RespondRule = null;
+        RetrySite = null;
+    }
 }

@@ -123,25 +123,30 @@ internal sealed partial class RuleEngine
     {
         var name = Arg(a, 0, usage);
         var value = a.Length > 1 ? TypeConverter.ToString(a[1]) : throw TypeError($"{usage}: the value is missing");
-        if (name.Length == 0 || !name.All(IsTokenChar))
+        if (!IsToken(name))
         {
             throw TypeError($"'{name}' is not a valid header name");
         }
-        if (value.Any(c => c is '\r' or '\n' or '\0') || value.Length > 65536)
+        if (value.AsSpan().ContainsAny(LineBreaks) || value.Length > 65536)
         {
             throw TypeError($"the value of '{name}' holds CR, LF or NUL, or is longer than 65536 characters");
         }
         return (name, value);
     }
 
-    private static bool IsTokenChar(char c) =>
-        c is > ' ' and < (char)0x7F && "\"(),/:;<=>?@[\\]{}".IndexOf(c) < 0;
+    // SearchValues, not LINQ over the string: header edits run per request and should not allocate enumerators.
+    private static readonly System.Buffers.SearchValues<char> TokenChars =
+        System.Buffers.SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private static readonly System.Buffers.SearchValues<char> LineBreaks = System.Buffers.SearchValues.Create("\r\n\0");
+
+    private static bool IsToken(string s) => s.Length > 0 && !s.AsSpan().ContainsAnyExcept(TokenChars);
 
     private JsValue SetCookie(JsValue[] a)
     {
         var name = Arg(a, 0, "ctx.http.setCookie(name, value, options)");
         var value = a.Length > 1 ? TypeConverter.ToString(a[1]) : "";
-        if (!name.All(IsTokenChar) || value.Any(c => c is ';' or ',' or '\r' or '\n' or '\0' or ' ' or '"'))
+        if (name.AsSpan().ContainsAnyExcept(TokenChars) || value.Any(c => c is ';' or ',' or '\r' or '\n' or '\0' or ' ' or '"'))
         {
             throw TypeError("ctx.http.setCookie: the name must be a token and the value may not hold ; , space, quotes or control characters");
         }

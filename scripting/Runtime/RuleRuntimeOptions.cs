@@ -2,7 +2,7 @@ namespace Fulcrum.Scripting.Runtime;
 
 public sealed record RuleRuntimeOptions
 {
-    /// <summary>Loaded engines kept per rule version; more are made when busy and dropped when returned past this.</summary>
+    /// <summary>Loaded engines kept per rule version (besides the one kept at hand for the next event); more are made when busy, and dropped when returned past this once none has had to be made for 30 s.</summary>
     public int MaxPooledEnginesPerRule { get; init; } = Math.Max(4, Environment.ProcessorCount * 2);
 
     /// <summary>Entries the shared table may hold.</summary>

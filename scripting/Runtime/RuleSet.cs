@@ -66,7 +66,7 @@ public sealed class RuleSet
     {
         if (e == RuleEvent.HttpRequest)
         {
-            connection.Request = new RequestScope();
+            connection.BeginRequest();
         }
         else if (e == RuleEvent.HttpResponse && connection.Request is { } request)
         {

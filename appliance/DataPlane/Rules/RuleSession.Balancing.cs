@@ -78,12 +78,22 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
     public void SelectPool(string pool, string? member)
     {
         var state = _balancing.Pool(pool) ?? throw new ArgumentException($"ctx.lb.pool: there is no pool '{pool}'");
-        MemberState? chosen = null;
-        if (member is not null)
-        {
-            chosen = state.Members.FirstOrDefault(m => m.Key == member) ?? throw new ArgumentException($"ctx.lb.pool: pool '{pool}' has no member '{member}'");
-        }
+        var chosen = member is null ? null : MemberOf(state, member) ?? throw new ArgumentException($"ctx.lb.pool: pool '{pool}' has no member '{member}'");
         Choose(state, chosen);
+    }
+
+    // A loop, not a lambda: a lambda capturing `member` would allocate on every ctx.lb.pool call, member or not.
+    private static MemberState? MemberOf(PoolState pool, string key)
+    {
+        var members = pool.Members;
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i].Key == key)
+            {
+                return members[i];
+            }
+        }
+        return null;
     }
 
     /// <summary>

@@ -96,11 +96,12 @@ public sealed partial class RuleSession : IRuleHttp
         ResponseBodyOverride = null;
         BeginPick();
         var http = _ctx.Plan.Http!;
-        var extras = new List<KeyValuePair<string, string>>(3);
+        var extras = _requestExtras;
+        extras.Clear();
         if (http.InsertXForwardedFor)
         {
             var a = _ctx.ClientEndPoint.Address;
-            extras.Add(new("X-Forwarded-For", (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).ToString()));
+            extras.Add(new("X-Forwarded-For", _clientAddress ??= (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).ToString()));
         }
         if (http.InsertXForwardedProto)
         {
@@ -113,13 +114,21 @@ public sealed partial class RuleSession : IRuleHttp
         _requestHeaders.Bind(_req!, _forwardRequestField!, extras);
     }
 
+    // The proxy's own fields for the rule's header views, refilled per message (no allocation per request).
+    private readonly List<KeyValuePair<string, string>> _requestExtras = new(3);
+    private readonly List<KeyValuePair<string, string>> _responseExtras = new(1);
+    private string? _clientAddress;
+
     /// <summary>A response head from the member is about to be handled (HTTP_RESPONSE).</summary>
     internal void BeginResponse()
     {
         var http = _ctx.Plan.Http!;
-        var extras = http.ServerHeaderAction == "replace" && http.ServerHeaderValue is { } server
-            ? new List<KeyValuePair<string, string>> { new("Server", server) }
-            : [];
+        var extras = _responseExtras;
+        extras.Clear();
+        if (http.ServerHeaderAction == "replace" && http.ServerHeaderValue is { } server)
+        {
+            extras.Add(new("Server", server));
+        }
         _responseHeaders.Bind(_res!, _forwardResponseField!, extras);
         _responsePhase = true;
     }

@@ -23,6 +23,7 @@ public sealed class HostContractTests
     [Theory]
     [InlineData("ctx.http.method", "GET")]
     [InlineData("ctx.http.path", "/a%2Fb/../c/./d")]
+    [InlineData("[1, 2].map(() => ctx['ht' + 'tp']['pa' + 'th'] === ctx.http.path).join() + ctx.http['pa' + 'thx']", "true,trueundefined")]
     [InlineData("ctx.http.normalizedPath", "/a/c/d")]
     [InlineData("ctx.http.query", "x=1&y=%20z&x=2")]
     [InlineData("ctx.http.params.x + '|' + ctx.http.params.y", "1| z")]
