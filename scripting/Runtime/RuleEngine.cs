@@ -7,6 +7,7 @@ using Jint;
 using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime;
+using Jint.Runtime.Descriptors;
 using Jint.Runtime.Interop;
 
 namespace Fulcrum.Scripting.Runtime;
@@ -77,7 +78,12 @@ internal sealed partial class RuleEngine : IDisposable
         budgetObject.FastSetDataProperty("json", new ClrFunction(Js, "json", budget.Json));
         budgetObject.FastSetDataProperty("encoded", new ClrFunction(Js, "encoded", budget.Encoded));
         budgetObject.FastSetDataProperty("raw", new ClrFunction(Js, "raw", budget.Raw));
+        var keys = new KeyGuard(this, limits.MemoryMb);
+        budgetObject.FastSetDataProperty("keys", new ClrFunction(Js, "keys", keys.Listing));
         Js.Call(Js.Evaluate(Prelude.Script), JsValue.Undefined, [limits.MaxStringChars, (double)limits.MaxArrayLength, budgetObject]);
+        // Called by the compiler's rewrite of for-in and object spread/rest; fixed before the rule's top level runs.
+        global.DefineOwnProperty(KeyGuardRewriter.ForInGuard, new PropertyDescriptor(new ClrFunction(Js, "forIn", keys.ForIn), writable: false, enumerable: false, configurable: false));
+        global.DefineOwnProperty(KeyGuardRewriter.CopyGuard, new PropertyDescriptor(new ClrFunction(Js, "copy", keys.Copy), writable: false, enumerable: false, configurable: false));
         _jsonStringify = json.Get("stringify");
 
         InstallGlobals(statics);
