@@ -15,8 +15,8 @@ namespace Fulcrum.Scripting.Host;
 /// </summary>
 /// <remarks>
 /// A cap is the memory limit divided by the least a key costs in Jint 4.18 (measured: the for-in key list 95–110 bytes
-/// a key, <c>Object.keys</c> 95, object spread and <c>assign</c> 187–218, <c>entries</c> 247,
-/// <c>getOwnPropertyDescriptors</c> 800). So what is refused would have passed the memory limit anyway (it is only
+/// a key, <c>Object.keys</c> 95, <c>defineProperties</c> 82, object spread and <c>assign</c> 187–218, <c>freeze</c> 178,
+/// <c>entries</c> 247, <c>getOwnPropertyDescriptors</c> 800, <c>getOwnPropertySymbols</c> of a String object 8). So what is refused would have passed the memory limit anyway (it is only
 /// caught sooner, and also as a handler's last statement, after which Jint checks nothing), and what is let through
 /// allocates less than twice the limit before the next statement's check.
 /// Strings, String objects, arrays and <c>arguments</c> are the objects whose keys are made on demand; any other
@@ -30,6 +30,9 @@ internal sealed class KeyGuard
 
     /// <summary>Bytes a copied property (spread, rest, <c>assign</c>, <c>entries</c>) costs at least.</summary>
     public const int PropertyBytes = 128;
+
+    /// <summary>Bytes <c>getOwnPropertySymbols</c> of a String object costs a character (a list slot, though it lists none).</summary>
+    public const int SlotBytes = 8;
 
     /// <summary>Bytes a property descriptor object of <c>getOwnPropertyDescriptors</c> costs at least.</summary>
     public const int DescriptorBytes = 512;
@@ -75,7 +78,8 @@ internal sealed class KeyGuard
         var bytes = name switch
         {
             "getOwnPropertyDescriptors" => DescriptorBytes,
-            "entries" or "assign" => PropertyBytes,
+            "entries" or "assign" or "freeze" or "seal" => PropertyBytes,
+            "getOwnPropertySymbols" => SlotBytes,
             _ => KeyBytes,
         };
         var n = Count(value, chain: false);
@@ -84,6 +88,20 @@ internal sealed class KeyGuard
             throw _owner.RangeError($"{name} would list {n} keys of {Describe(value, n)}; the memory limit of {_memoryMb} MB allows at most {Cap(bytes)}");
         }
         return JsValue.Undefined;
+    }
+
+    /// <summary>
+    /// Before the engine freezes <paramref name="o"/> after loading the rule: <paramref name="made"/> is what freezing
+    /// the objects before it makes; returns the new total, or throws past the cap of a copy.
+    /// </summary>
+    public long CheckFreeze(ObjectInstance o, long made)
+    {
+        var n = made + Count(o, chain: false);
+        if (n > Cap(PropertyBytes))
+        {
+            throw _owner.RangeError($"top-level constants and statics hold {n} characters of String objects and array elements; freezing them in every engine would make a property for each, and the memory limit of {_memoryMb} MB allows at most {Cap(PropertyBytes)} (keep big tables in data groups or plain strings)");
+        }
+        return n;
     }
 
     private long Cap(int bytesPerKey) => ((long)_memoryMb << 20) / bytesPerKey;

@@ -7,7 +7,7 @@ namespace Fulcrum.Scripting.Host;
 /// Script run in every rule engine before the rule: caps the built-ins that can make a huge string or array in one
 /// call (Jint's memory limit is checked only between statements): repeat, pad, concat, split, replace (also through
 /// RegExp.prototype[Symbol.replace]), join, flat, JSON.stringify, normalize, the URI encoders, String.raw, key listings
-/// of strings, String objects and arrays, Intl.ListFormat; and makes frozen Map/Set/Date refuse mutation.
+/// of strings, String objects and arrays (also by freeze, seal, defineProperties, create), Intl.ListFormat; and makes frozen Map/Set/Date refuse mutation.
 /// Its closure holds the originals; after the rule loads, everything reachable from the global object is frozen.
 /// </summary>
 internal static class Prelude
@@ -90,12 +90,16 @@ internal static class Prelude
           define(String, 'raw', { raw(template, ...subs) { budget.raw(template, subs); return apply(raw, String, [template, ...subs]); } }.raw);
           // A string's characters and an array's elements are keys made on demand: listing them makes a key for each (KeyGuard).
           const keysGuard = (o, name) => budget.keys(o, name);
-          for (const [holder, names] of [[Object, ['keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertyDescriptors']], [Reflect, ['ownKeys']]]) {
+          for (const [holder, names] of [[Object, ['keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertyDescriptors', 'getOwnPropertySymbols', 'freeze', 'seal']], [Reflect, ['ownKeys']]]) {
             for (const name of names) {
               const orig = holder[name];
               define(holder, name, { [name](o) { keysGuard(o, name); return apply(orig, holder, [o]); } }[name]);
             }
           }
+          // Their second argument's keys are listed (and a string's refused only at its first character).
+          const defineProperties = Object.defineProperties, create = Object.create;
+          define(Object, 'defineProperties', { defineProperties(o, props) { keysGuard(props, 'defineProperties'); return apply(defineProperties, Object, [o, props]); } }.defineProperties);
+          define(Object, 'create', { create(proto, props) { if (props !== undefined) keysGuard(props, 'create'); return apply(create, Object, [proto, props]); } }.create);
           const assign = Object.assign;
           define(Object, 'assign', { assign(target, ...sources) { for (const o of sources) keysGuard(o, 'assign'); return apply(assign, Object, [target, ...sources]); } }.assign);
           if (typeof Intl === 'object' && Intl.ListFormat) {
