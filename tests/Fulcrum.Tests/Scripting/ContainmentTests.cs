@@ -136,6 +136,11 @@ public sealed class ContainmentTests
         { "Object.assign of a big array", "", "Object.assign({}, new Array(2e5).fill(0));" },
         { "Object.getOwnPropertyDescriptors of a big array", "", "Object.getOwnPropertyDescriptors(new Array(1e5).fill(0));" },
         { "Object.entries of a big array", "", "Object.entries(new Array(2e5).fill(0));" },
+        { "Object.defineProperties with a long string", "", "Object.defineProperties({}, 'x'.repeat(4e6));" },
+        { "Object.create with a long string", "", "Object.create(null, 'x'.repeat(4e6));" },
+        { "Object.freeze of a String object", "", "Object.freeze(new String('x'.repeat(4e6)));" },
+        { "Object.seal of a big array", "", "Object.seal(new Array(2e5).fill(0));" },
+        { "getOwnPropertySymbols of a String object", "", "Object.getOwnPropertySymbols(new String('x'.repeat(4e6)));" },
         { "for-in over 64 M characters at memoryMb 256", "limits({memoryMb: 256});", "const s = 'x'.repeat(2 ** 26); for (const k in s) break;" },
         { "object spread of 64 M characters at memoryMb 256", "limits({memoryMb: 256});", "const s = 'x'.repeat(2 ** 26); ({ ...s });" },
     };
@@ -236,6 +241,33 @@ public sealed class ContainmentTests
         var e = Assert.Throws<RuleCompileException>(() => new RuleRuntime().Compile("r", "const big = { ...'x'.repeat(4e6) };\nwhen('HTTP_REQUEST', ctx => {});"));
 
         Assert.Contains("allows at most", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("const big = new String('x'.repeat(4e6));")]
+    [InlineData("const table = new Array(2e5).fill(0);")]
+    [InlineData("const parts = [new Array(1e5).fill(0), new Array(1e5).fill(1)];")]
+    [InlineData("when('RULE_INIT', () => { statics.table = new Array(2e5).fill(0); });")]
+    public void TopLevelValuesTooBigToFreeze_RefusedWhenTheRuleLoads(string topLevel)
+    {
+        // Every engine freezes them when it loads the rule, a property per element, outside any limit (1.1 GB for the string).
+        var e = Assert.Throws<RuleCompileException>(() => new RuleRuntime().Compile("r", topLevel + "\nwhen('HTTP_REQUEST', ctx => {});"));
+
+        Assert.Contains("freezing them in every engine would make a property for each, and the memory limit of 16 MB allows at most 131072", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TopLevelTable_UnderTheCap_LoadsFrozen()
+    {
+        var h = new RuleHarness("""
+            const table = new Array(1e5).fill(0);
+            when('HTTP_REQUEST', ctx => { ctx.http.setHeader('x-frozen', String(Object.isFrozen(table)) + table.length); });
+            """);
+
+        var (r, ctx, _) = h.Run(null, RuleEvent.HttpRequest);
+
+        Assert.True(r.Status == RuleStatus.Continue, r.Error?.ToString());
+        Assert.Equal("true100000", ctx.RequestHeaders.Get("x-frozen"));
     }
 
     [Theory]
