@@ -223,10 +223,36 @@ internal sealed class RuleAnalyzer
             case CallExpression { Callee: MemberExpression callee } call when ctx is not null && Chain(callee, ctx) is ["lb", "pool" or "activeMembers"] && call.Arguments.Count > 0 && call.Arguments[0] is StringLiteral pool:
                 _pools.Add(Ref(pool.Value, pool));
                 break;
+            case VariableDeclarator { Id: ObjectPattern pattern, Init: not null } when KeyGuardRewriter.HasRest(pattern):
+                WalkCheckedRest(node, pattern, ctx, e);
+                return;
+            case AssignmentExpression { Left: ObjectPattern pattern } when KeyGuardRewriter.HasRest(pattern):
+                WalkCheckedRest(node, pattern, ctx, e);
+                return;
+            case ObjectPattern pattern when KeyGuardRewriter.HasRest(pattern):
+                Add(pattern.Properties[^1], "object rest (...name) is allowed only at the top of a destructuring with a value, as in const {a, ...rest} = value or ({a, ...rest} = value), where the keys it would copy can be checked against the memory limit");
+                break;
         }
         foreach (var child in node.ChildNodes)
         {
             Walk(child, ctx, e);
+        }
+    }
+
+    /// <summary>Walks a declaration or assignment whose object rest the compiler checks (KeyGuardRewriter), past its pattern.</summary>
+    private void WalkCheckedRest(Node node, ObjectPattern pattern, string? ctx, RuleEvent? e)
+    {
+        foreach (var child in node.ChildNodes)
+        {
+            if (child != pattern)
+            {
+                Walk(child, ctx, e);
+                continue;
+            }
+            foreach (var inner in pattern.ChildNodes)
+            {
+                Walk(inner, ctx, e);
+            }
         }
     }
 

@@ -39,7 +39,12 @@ public static class RuleCompiler
         {
             return Failed(new RuleDiagnostic(ex.Message, 1, 1));
         }
-        return RuleAnalyzer.Analyze(prepared.Program!);
+        var analysis = RuleAnalyzer.Analyze(prepared.Program!);
+        if (analysis.Succeeded)
+        {
+            KeyGuardRewriter.Apply(prepared.Program!);
+        }
+        return analysis;
     }
 
     private static RuleAnalysis Failed(RuleDiagnostic d) => new([d], [], [], [], null, null, RuleLimits.Default, []);

@@ -7,7 +7,7 @@ namespace Fulcrum.Scripting.Host;
 /// Script run in every rule engine before the rule: caps the built-ins that can make a huge string or array in one
 /// call (Jint's memory limit is checked only between statements): repeat, pad, concat, split, replace (also through
 /// RegExp.prototype[Symbol.replace]), join, flat, JSON.stringify, normalize, the URI encoders, String.raw, key listings
-/// of strings, Intl.ListFormat; and makes frozen Map/Set/Date refuse mutation.
+/// of strings, String objects and arrays (also by freeze, seal, defineProperties, create), Intl.ListFormat; and makes frozen Map/Set/Date refuse mutation.
 /// Its closure holds the originals; after the rule loads, everything reachable from the global object is frozen.
 /// </summary>
 internal static class Prelude
@@ -88,17 +88,18 @@ internal static class Prelude
           }
           const raw = String.raw;
           define(String, 'raw', { raw(template, ...subs) { budget.raw(template, subs); return apply(raw, String, [template, ...subs]); } }.raw);
-          // A string's characters are its own keys: listing those of a long one makes one key string per character.
-          const keysGuard = (o, name) => {
-            const n = typeof o === 'string' ? o.length : o instanceof String ? len(o) : 0;
-            if (n > maxArray) throw new RangeErr(name + ' would list more than ' + maxArray + ' keys of a string of ' + n + ' characters');
-          };
-          for (const [holder, names] of [[Object, ['keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertyDescriptors']], [Reflect, ['ownKeys']]]) {
+          // A string's characters and an array's elements are keys made on demand: listing them makes a key for each (KeyGuard).
+          const keysGuard = (o, name) => budget.keys(o, name);
+          for (const [holder, names] of [[Object, ['keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertyDescriptors', 'getOwnPropertySymbols', 'freeze', 'seal']], [Reflect, ['ownKeys']]]) {
             for (const name of names) {
               const orig = holder[name];
               define(holder, name, { [name](o) { keysGuard(o, name); return apply(orig, holder, [o]); } }[name]);
             }
           }
+          // Their second argument's keys are listed (and a string's refused only at its first character).
+          const defineProperties = Object.defineProperties, create = Object.create;
+          define(Object, 'defineProperties', { defineProperties(o, props) { keysGuard(props, 'defineProperties'); return apply(defineProperties, Object, [o, props]); } }.defineProperties);
+          define(Object, 'create', { create(proto, props) { if (props !== undefined) keysGuard(props, 'create'); return apply(create, Object, [proto, props]); } }.create);
           const assign = Object.assign;
           define(Object, 'assign', { assign(target, ...sources) { for (const o of sources) keysGuard(o, 'assign'); return apply(assign, Object, [target, ...sources]); } }.assign);
           if (typeof Intl === 'object' && Intl.ListFormat) {
@@ -146,12 +147,14 @@ internal static class Prelude
         })
         """, source: "prelude", strict: true);
 
-    /// <summary>Globals a rule never gets: raw memory (ArrayBuffer, typed arrays), string compilation, weak references.</summary>
+    /// <summary>Globals a rule never gets: raw memory (ArrayBuffer, typed arrays), string compilation, weak references, proxies.</summary>
     public static readonly string[] RemovedGlobals =
     [
         "ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics",
         "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
         "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
         "WeakRef", "FinalizationRegistry", "ShadowRealm", "eval",
+        // A handler-less Proxy of a String object lists the string's keys with nothing the key checks can see.
+        "Proxy",
     ];
 }

@@ -7,6 +7,7 @@ using Jint;
 using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime;
+using Jint.Runtime.Descriptors;
 using Jint.Runtime.Interop;
 
 namespace Fulcrum.Scripting.Runtime;
@@ -31,6 +32,7 @@ internal sealed partial class RuleEngine : IDisposable
     private readonly JsValue _freeze;
     private readonly CpuDeadline _deadline = new(LoadBudget);
     private readonly StatementBudget _statements;
+    private readonly KeyGuard _keys;
     private bool _loading;
     private RuleConnection? _conn;
     private RuleSet? _set;
@@ -77,7 +79,12 @@ internal sealed partial class RuleEngine : IDisposable
         budgetObject.FastSetDataProperty("json", new ClrFunction(Js, "json", budget.Json));
         budgetObject.FastSetDataProperty("encoded", new ClrFunction(Js, "encoded", budget.Encoded));
         budgetObject.FastSetDataProperty("raw", new ClrFunction(Js, "raw", budget.Raw));
+        var keys = _keys = new KeyGuard(this, limits.MemoryMb);
+        budgetObject.FastSetDataProperty("keys", new ClrFunction(Js, "keys", keys.Listing));
         Js.Call(Js.Evaluate(Prelude.Script), JsValue.Undefined, [limits.MaxStringChars, (double)limits.MaxArrayLength, budgetObject]);
+        // Called by the compiler's rewrite of for-in and object spread/rest; fixed before the rule's top level runs.
+        global.DefineOwnProperty(KeyGuardRewriter.ForInGuard, new PropertyDescriptor(new ClrFunction(Js, "forIn", keys.ForIn), writable: false, enumerable: false, configurable: false));
+        global.DefineOwnProperty(KeyGuardRewriter.CopyGuard, new PropertyDescriptor(new ClrFunction(Js, "copy", keys.Copy), writable: false, enumerable: false, configurable: false));
         _jsonStringify = json.Get("stringify");
 
         InstallGlobals(statics);
@@ -92,14 +99,9 @@ internal sealed partial class RuleEngine : IDisposable
         {
             _loading = false;
         }
-        var roots = new List<JsValue> { global };
-        if (program.TopLevelNames is { } names)
-        {
-            roots.Add(Js.Evaluate(names));
-        }
         if (statics is not null)
         {
-            DeepFreeze(roots);
+            DeepFreeze(LoadedRoots());
         }
         _deadline.Budget = TimeSpan.FromMilliseconds(limits.TimeMs);
         Handlers = new JsValue[RuleEvents.Count][];
@@ -225,17 +227,55 @@ internal sealed partial class RuleEngine : IDisposable
         return line == 0 ? "?" : $"{line}:{column}";
     }
 
-    private void DeepFreeze(List<JsValue> roots)
+    /// <summary>
+    /// Checks that everything the engine would freeze can be frozen within the rule's memory limit (the RULE_INIT
+    /// engine, at save time); the problem, or null.
+    /// </summary>
+    internal string? TooBigToFreeze()
+    {
+        try
+        {
+            DeepFreeze(LoadedRoots(), freeze: false);
+            return null;
+        }
+        catch (JavaScriptException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>The global object and the rule's top-level names: what an engine freezes once the rule has loaded.</summary>
+    private List<JsValue> LoadedRoots()
+    {
+        var roots = new List<JsValue> { Js.Global };
+        if (Program.TopLevelNames is { } names)
+        {
+            roots.Add(Js.Evaluate(names));
+        }
+        return roots;
+    }
+
+    /// <summary>
+    /// Freezes everything reachable from <paramref name="roots"/>. Freezing a String object or an array makes a
+    /// property for each character or element, outside any limit and in every engine, so all of them together are
+    /// held to what <see cref="KeyGuard"/> allows one copy.
+    /// </summary>
+    private void DeepFreeze(List<JsValue> roots, bool freeze = true)
     {
         var seen = new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<JsValue>(roots);
+        var made = 0L;
         while (stack.Count > 0)
         {
             if (stack.Pop() is not ObjectInstance o || o is HostObject or ScopeObject || !seen.Add(o))
             {
                 continue;
             }
-            Js.Call(_freeze, JsValue.Undefined, [o]);
+            made = _keys.CheckFreeze(o, made);
+            if (freeze)
+            {
+                Js.Call(_freeze, JsValue.Undefined, [o]);
+            }
             foreach (var key in o.GetOwnPropertyKeys())
             {
                 var d = o.GetOwnProperty(key);

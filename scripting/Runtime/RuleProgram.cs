@@ -79,6 +79,10 @@ public sealed class RuleProgram
                     return error;
                 }
             }
+            if (engine.TooBigToFreeze() is { } problem)
+            {
+                throw new RuleCompileException(Name, [new RuleDiagnostic(problem, 1, 1)]);
+            }
             StaticsJson = engine.StringifyJson(engine.Js.Global.Get("statics"));
             return null;
         }

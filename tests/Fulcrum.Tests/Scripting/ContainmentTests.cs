@@ -55,6 +55,7 @@ public sealed class ContainmentTests
         { "CLR reach: process", "process.exit(1);" },
         { "timers", "setTimeout(() => {}, 1);" },
         { "second respond", "ctx.http.respond(200, 'a'); ctx.http.respond(201, 'b');" },
+        { "spread of a Proxy of a String object", "({ ...new Proxy(new String('x'.repeat(4e6)), {}) });" },
     };
 
     // The default limits: time is CPU time, so 100 busy threads stretching wall-clock time do not fail a cheap handler.
@@ -102,7 +103,7 @@ public sealed class ContainmentTests
     [MemberData(nameof(HugeStrings))]
     public async Task HugeString_FailsOnlyItsDispatch_WithAClearLimitError(string name, string body)
     {
-        var error = await RunHostile(name, body);
+        var (error, _) = await RunHostile(name, body);
 
         var limit = error.Kind is RuleErrorKind.Memory or RuleErrorKind.Time or RuleErrorKind.Statements
             || error.Message.Contains("at most", StringComparison.Ordinal) || error.Message.Contains("more than", StringComparison.Ordinal)
@@ -115,11 +116,186 @@ public sealed class ContainmentTests
     [MemberData(nameof(Hostile))]
     public async Task HostileHandler_ErrorForItsDispatchOnly_OthersUnaffected(string name, string body) => await RunHostile(name, body);
 
-    /// <summary>Runs <paramref name="body"/> as an HTTP_REQUEST handler beside 100 good dispatches; its error.</summary>
-    private static async Task<RuleError> RunHostile(string name, string body)
+    /// <summary>
+    /// Syntax that makes one property key per character or element inside one statement, past Jint's memory check
+    /// (between statements): each must be refused before it allocates. Before the check, the string ones made
+    /// 300–900 MB of keys at the default limits (and many GB at memoryMb 256), the last ones 200 MB to 1.7 GB.
+    /// </summary>
+    public static TheoryData<string, string, string> KeyMakers() => new()
+    {
+        { "for-in over a long string", "", "const s = 'x'.repeat(4e6); let n = 0; for (const k in s) n++;" },
+        { "for-in as the last statement", "", "const s = 'x'.repeat(4e6); for (const k in s) break;" },
+        { "for-in over a String object in a prototype", "", "const o = Object.create(new String('x'.repeat(4e6))); for (const k in o) break;" },
+        { "for-in over a big array", "", "const a = new Array(3e5).fill(0); a.x = 1; for (const k in a) break;" },
+        { "object spread of a long string", "", "const s = 'x'.repeat(4e6); const o = { ...s }; ctx.vars.n = Object.keys(o).length;" },
+        { "object spread as the last statement", "", "const s = 'x'.repeat(4e6); ({ ...s });" },
+        { "object spread of a String object", "", "const s = new String('x'.repeat(4e6)); ({ a: 1, ...s });" },
+        { "object spread of a big array", "", "const a = new Array(2e5).fill(0); ({ ...a });" },
+        { "object rest of a long string", "", "const s = 'x'.repeat(4e6); const { ...r } = s;" },
+        { "object rest in an assignment", "", "const s = 'x'.repeat(4e6); let r; ({ ...r } = s);" },
+        { "Object.assign of a big array", "", "Object.assign({}, new Array(2e5).fill(0));" },
+        { "Object.getOwnPropertyDescriptors of a big array", "", "Object.getOwnPropertyDescriptors(new Array(1e5).fill(0));" },
+        { "Object.entries of a big array", "", "Object.entries(new Array(2e5).fill(0));" },
+        { "Object.defineProperties with a long string", "", "Object.defineProperties({}, 'x'.repeat(4e6));" },
+        { "Object.create with a long string", "", "Object.create(null, 'x'.repeat(4e6));" },
+        { "Object.freeze of a String object", "", "Object.freeze(new String('x'.repeat(4e6)));" },
+        { "Object.seal of a big array", "", "Object.seal(new Array(2e5).fill(0));" },
+        { "getOwnPropertySymbols of a String object", "", "Object.getOwnPropertySymbols(new String('x'.repeat(4e6)));" },
+        { "for-in over 64 M characters at memoryMb 256", "limits({memoryMb: 256});", "const s = 'x'.repeat(2 ** 26); for (const k in s) break;" },
+        { "object spread of 64 M characters at memoryMb 256", "limits({memoryMb: 256});", "const s = 'x'.repeat(2 ** 26); ({ ...s });" },
+    };
+
+    [Theory]
+    [MemberData(nameof(KeyMakers))]
+    public async Task KeyMakingSyntax_RefusedBeforeItAllocates_OthersUnaffected(string name, string limits, string body)
+    {
+        var (error, allocated) = await RunHostile(name, body, limits);
+
+        Assert.Equal(RuleErrorKind.Exception, error.Kind);
+        Assert.Matches(@"memory limit of \d+ MB allows at most \d+", error.Message);
+        Assert.Equal(string.IsNullOrEmpty(limits) ? 2 : 3, error.Line);
+        // What the handler's thread allocated: its own strings and arrays (8 MB; 128 MB for the 2^26 characters), no keys.
+        var bound = string.IsNullOrEmpty(limits) ? 64L << 20 : 256L << 20;
+        Assert.True(allocated < bound, $"{name}: the dispatch allocated {allocated >> 20} MB");
+    }
+
+    [Fact]
+    public void KeyMakingSyntax_UnderTheCap_WorksAsInJavaScript()
+    {
+        var h = new RuleHarness("""
+            when('HTTP_REQUEST', ctx => {
+              const seen = [];
+              for (const k in 'abc') seen.push(k);
+              for (const k in Object.create({ inherited: 1 })) seen.push(k);
+              for (const k in [7, 8]) seen.push(k);
+              const o = { ...'xy', ...[1], ...{ z: 2 }, ...null, ...undefined, ...7 };
+              const { z, ...rest } = o;
+              let r2;
+              ({ 0: r2, ...r2 } = { 0: 'a', b: 'c' });
+              const assigned = Object.assign({}, 'pq', [9]);
+              (function () { for (const k in arguments) seen.push('arg' + k); })(5, 6);
+              ctx.http.setHeader('x-seen', seen.join(','));
+              ctx.http.setHeader('x-spread', JSON.stringify([o, z, rest, r2, assigned, Object.keys('hello'), Object.entries([4])]));
+            });
+            """);
+
+        var (r, ctx, _) = h.Run(null, RuleEvent.HttpRequest);
+
+        Assert.True(r.Status == RuleStatus.Continue, r.Error?.ToString());
+        Assert.Equal("0,1,2,inherited,0,1,arg0,arg1", ctx.RequestHeaders.Get("x-seen"));
+        Assert.Equal("""[{"0":1,"1":"y","z":2},2,{"0":1,"1":"y"},{"b":"c"},{"0":9,"1":"q"},["0","1","2","3","4"],[["0",4]]]""", ctx.RequestHeaders.Get("x-spread"));
+    }
+
+    [Fact]
+    public void KeyMakingSyntax_Refused_PointsAtItsOperand()
+    {
+        var h = new RuleHarness("when('HTTP_REQUEST', ctx => {\n  const s = 'x'.repeat(4e6);\n  const o = { a: 1, ...s };\n});");
+
+        var (r, _, _) = h.Run(null, RuleEvent.HttpRequest);
+
+        Assert.Equal(RuleStatus.Error, r.Status);
+        Assert.Equal(3, r.Error!.Line);
+        Assert.Equal("  const o = { a: 1, ...s };".IndexOf("...s", StringComparison.Ordinal) + 4, r.Error.Column);
+        Assert.Contains("copying the properties of a string of 4000000 characters", r.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyMakingSyntax_CaughtByTheRule_TheHandlerGoesOn()
+    {
+        var h = new RuleHarness("""
+            when('HTTP_REQUEST', ctx => {
+              const s = 'x'.repeat(4e6);
+              try { for (const k in s) break; } catch (e) { ctx.http.setHeader('x-error', e.name); }
+              ctx.lb.pool('api');
+            });
+            """);
+
+        var (r, ctx, _) = h.Run(null, RuleEvent.HttpRequest);
+
+        Assert.True(r.Status == RuleStatus.Continue, r.Error?.ToString());
+        Assert.Equal("RangeError", ctx.RequestHeaders.Get("x-error"));
+        Assert.Equal("api", ctx.ChosenPool);
+    }
+
+    [Fact]
+    public void KeyGuards_CannotBeReplacedByTheRule()
+    {
+        var h = new RuleHarness("""
+            try { Object.defineProperty(globalThis, '%copyKeys', { value: (x) => x }); } catch (e) {}
+            try { globalThis['%forInKeys'] = (x) => x; } catch (e) {}
+            when('HTTP_REQUEST', ctx => {
+              const s = 'x'.repeat(4e6);
+              ({ ...s });
+            });
+            """);
+
+        var (r, _, _) = h.Run(null, RuleEvent.HttpRequest);
+
+        Assert.Equal(RuleStatus.Error, r.Status);
+        Assert.Contains("allows at most", r.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyMakingSyntax_AtTheTopLevel_RefusedWhenTheRuleLoads()
+    {
+        var e = Assert.Throws<RuleCompileException>(() => new RuleRuntime().Compile("r", "const big = { ...'x'.repeat(4e6) };\nwhen('HTTP_REQUEST', ctx => {});"));
+
+        Assert.Contains("allows at most", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("const big = new String('x'.repeat(4e6));")]
+    [InlineData("const table = new Array(2e5).fill(0);")]
+    [InlineData("const parts = [new Array(1e5).fill(0), new Array(1e5).fill(1)];")]
+    [InlineData("when('RULE_INIT', () => { statics.table = new Array(2e5).fill(0); });")]
+    public void TopLevelValuesTooBigToFreeze_RefusedWhenTheRuleLoads(string topLevel)
+    {
+        // Every engine freezes them when it loads the rule, a property per element, outside any limit (1.1 GB for the string).
+        var e = Assert.Throws<RuleCompileException>(() => new RuleRuntime().Compile("r", topLevel + "\nwhen('HTTP_REQUEST', ctx => {});"));
+
+        Assert.Contains("freezing them in every engine would make a property for each, and the memory limit of 16 MB allows at most 131072", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TopLevelTable_UnderTheCap_LoadsFrozen()
+    {
+        var h = new RuleHarness("""
+            const table = new Array(1e5).fill(0);
+            when('HTTP_REQUEST', ctx => { ctx.http.setHeader('x-frozen', String(Object.isFrozen(table)) + table.length); });
+            """);
+
+        var (r, ctx, _) = h.Run(null, RuleEvent.HttpRequest);
+
+        Assert.True(r.Status == RuleStatus.Continue, r.Error?.ToString());
+        Assert.Equal("true100000", ctx.RequestHeaders.Get("x-frozen"));
+    }
+
+    [Theory]
+    [InlineData("const f = ({ ...r }) => r;")]
+    [InlineData("const { a: { ...r } } = { a: {} };")]
+    [InlineData("for (const { ...r } of [{}]) {}")]
+    [InlineData("try { throw {}; } catch ({ ...r }) {}")]
+    [InlineData("function g(x, [{ ...r }]) {}")]
+    public void ObjectRest_WhereItsOperandCannotBeChecked_RefusedAtSave(string body)
+    {
+        var e = Assert.Throws<RuleCompileException>(() => new RuleRuntime().Compile("r", $"when('HTTP_REQUEST', ctx => {{\n  {body}\n}});"));
+
+        Assert.Equal(1, e.Diagnostics.Count(d => d.Message.StartsWith("object rest (...name) is allowed only", StringComparison.Ordinal) && d.Line == 2));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> as an HTTP_REQUEST handler beside 100 good dispatches; its error, and what the
+    /// hostile dispatch allocated on its thread (transient garbage included: what a key blow-up would show).
+    /// </summary>
+    private static async Task<(RuleError Error, long Allocated)> RunHostile(string name, string body, string limits = "")
     {
         var runtime = new RuleRuntime();
-        var bad = runtime.Compile("bad", $$"""
+        var bad = runtime.Compile("bad", string.IsNullOrEmpty(limits) ? $$"""
+            when('HTTP_REQUEST', ctx => {
+              {{body}}
+            });
+            """ : $$"""
+            {{limits}}
             when('HTTP_REQUEST', ctx => {
               {{body}}
             });
@@ -130,7 +306,13 @@ public sealed class ContainmentTests
         var goodErrors = 0;
         string? firstGoodError = null;
         var sw = Stopwatch.StartNew();
-        var badTask = Task.Factory.StartNew(() => badSet.Dispatch(badSet.Open(new Fulcrum.Scripting.Testing.SampleContext(RuleHarness.Http("/x"))), RuleEvent.HttpRequest), TaskCreationOptions.LongRunning);
+        var badTask = Task.Factory.StartNew(() =>
+        {
+            var conn = badSet.Open(new Fulcrum.Scripting.Testing.SampleContext(RuleHarness.Http("/x")));
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var r = badSet.Dispatch(conn, RuleEvent.HttpRequest);
+            return (Result: r, Allocated: GC.GetAllocatedBytesForCurrentThread() - before);
+        }, TaskCreationOptions.LongRunning);
         var goodTask = Task.Factory.StartNew(() => Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
         {
             var ctx = new Fulcrum.Scripting.Testing.SampleContext(RuleHarness.Http($"/api/{i}"));
@@ -141,7 +323,7 @@ public sealed class ContainmentTests
                 firstGoodError ??= r.Error?.ToString() ?? r.Status.ToString();
             }
         }), TaskCreationOptions.LongRunning);
-        var result = await badTask;
+        var (result, allocated) = await badTask;
         sw.Stop();
         await goodTask;
 
@@ -151,7 +333,7 @@ public sealed class ContainmentTests
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"{name} took {sw.Elapsed}");
         Assert.True(goodErrors == 0, $"{goodErrors} good dispatches failed, first: {firstGoodError}");
         Assert.True(GC.GetTotalMemory(forceFullCollection: true) < 1L << 30);
-        return result.Error;
+        return (result.Error, allocated);
     }
 
     [Theory]
