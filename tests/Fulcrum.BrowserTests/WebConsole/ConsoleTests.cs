@@ -197,6 +197,7 @@ public sealed class ConsoleTests : IClassFixture<ConsoleFixture>
         await page.Keyboard.PressAsync("Control+End");
         await page.Keyboard.TypeAsync("ctx.lb.");
         await Expect(page.Locator(".cm-tooltip-autocomplete")).ToContainTextAsync("activeMembers");
+        await Expect(page.Locator(".cm-tooltip-autocomplete")).ToContainTextAsync("hashKey");
         await page.Keyboard.PressAsync("Escape");
         await ConsoleFixture.ScreenshotAsync(page, "rule-editor");
     }
