@@ -9,7 +9,8 @@ public static class AddressSyntax
     public static bool TryParseIp(string? text, out IPAddress address)
     {
         address = IPAddress.None;
-        if (string.IsNullOrEmpty(text) || text.Length > 45 || text.Contains('%', StringComparison.Ordinal))
+        // IPAddress.TryParse would take "[::1]" (and a scope) as an address; config wants the plain form.
+        if (string.IsNullOrEmpty(text) || text.Length > 45 || text.Contains('%', StringComparison.Ordinal) || text.Contains('[', StringComparison.Ordinal) || text.Contains(']', StringComparison.Ordinal))
         {
             return false;
         }

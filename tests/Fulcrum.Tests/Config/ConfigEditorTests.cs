@@ -57,6 +57,8 @@ public sealed class ConfigEditorTests
     [InlineData("1.2.3.4", true)]
     [InlineData("::1", true)]
     [InlineData("fe80::1%eth0", false)]
+    [InlineData("[::1]", false)]
+    [InlineData("[1.2.3.4]", false)]
     [InlineData("256.1.1.1", false)]
     [InlineData("", false)]
     public void AddressSyntax_IsStrict(string text, bool valid) => Assert.Equal(valid, AddressSyntax.IsIp(text));
@@ -65,11 +67,22 @@ public sealed class ConfigEditorTests
     [InlineData("127.0.0.1:80", true)]
     [InlineData("[::1]:443", true)]
     [InlineData("::1:443", false)]
+    [InlineData("[[::1]]:443", false)]
     [InlineData("127.0.0.1", false)]
     [InlineData("127.0.0.1:0", false)]
     [InlineData("127.0.0.1:65536", false)]
     [InlineData("127.0.0.1:+80", false)]
     public void Destination_ParsesOnlyIpColonPort(string text, bool valid) => Assert.Equal(valid, AddressSyntax.TryParseEndpoint(text, out _));
+
+    [Fact]
+    public void Validate_BracketedMemberAddress_IsRefusedWithTheAddressError()
+    {
+        var result = Apply(FulcrumConfig.Default,
+            Create("pools", """{"name":"web","members":[{"address":"[::1]","port":8080}]}"""));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, e => e.Path == "pools/web/members/0/address" && e.Message == "'[::1]' is not an IPv4 or IPv6 address");
+    }
 
     [Fact]
     public void Delete_ReferencedPool_InUseNamesTheReferrer()
