@@ -202,7 +202,7 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
         {
             throw new NotSupportedException($"ctx.persist.cookie('{name}'): the virtual's cookie persistence uses the cookie '{cookie}'");
         }
-        None(); // the selector's cookie persistence applies, not a rule record
+        _ctx.Balancing.ClearRulePersistence(); // the selector's cookie persistence applies, not a rule record
     }
 
     /// <summary>
@@ -219,7 +219,8 @@ public sealed partial class RuleSession : IRuleBalancer, IRulePersistence
         return persistence.Primary?.Method == method ? persistence.Primary : persistence.Fallback?.Method == method ? persistence.Fallback : null;
     }
 
-    public void None() => _ctx.Balancing.ClearRulePersistence();
+    /// <summary>iRules <c>persist none</c>: no persistence for this request (L4: connection), the virtual's profiles included.</summary>
+    public void None() => _ctx.Balancing.TurnOffPersistence();
 
     /// <summary>0: the profile's timeout; otherwise at least a second (the table's resolution).</summary>
     private static TimeSpan? RuleTimeout(int timeoutMs) => timeoutMs > 0 ? TimeSpan.FromMilliseconds(Math.Max(1000, timeoutMs)) : null;

@@ -59,6 +59,7 @@ public sealed class ConnectionBalancing : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         RuleMethod = PersistenceMethods.Universal;
+        PersistenceOff = false;
         UniversalKey = key;
         RuleTimeout = timeout;
     }
@@ -71,16 +72,34 @@ public sealed class ConnectionBalancing : IDisposable
     public void PersistSource(TimeSpan? timeout = null)
     {
         RuleMethod = PersistenceMethods.SourceAddress;
+        PersistenceOff = false;
         UniversalKey = null;
         RuleTimeout = timeout;
     }
 
-    /// <summary>No rule persistence (<c>ctx.persist.none()</c>, and each new request); the virtual's profiles still apply.</summary>
+    /// <summary>
+    /// True after <c>ctx.persist.none()</c>: no persistence at all for this request (L7) or connection (L4), the
+    /// virtual's own profiles included: no lookup, no record, no cookie. Each new request starts with it false, and a
+    /// later <c>ctx.persist.source/universal/cookie</c> turns persistence back on (as a later iRules <c>persist</c> does).
+    /// </summary>
+    public bool PersistenceOff { get; private set; }
+
+    /// <summary>No rule persistence (each new request, and <c>ctx.persist.cookie()</c>); the virtual's profiles still apply.</summary>
     public void ClearRulePersistence()
     {
         RuleMethod = null;
         UniversalKey = null;
         RuleTimeout = null;
+        PersistenceOff = false;
+    }
+
+    /// <summary>Rules hook for <c>ctx.persist.none()</c> (iRules <c>persist none</c>): see <see cref="PersistenceOff"/>.</summary>
+    public void TurnOffPersistence()
+    {
+        ClearRulePersistence();
+        PersistenceOff = true;
+        CookieProfile = null;
+        CookieMember = null;
     }
 
     /// <summary>The HTTP request being balanced (null at L4).</summary>

@@ -30,13 +30,14 @@ public sealed class MemberSelector
     /// The member for a new connection (L4, L7 without OneConnect) or request (OneConnect), never
     /// <paramref name="exclude"/> (the member a reselect moves away from); null when none can take it. A rule's
     /// persistence (<see cref="ConnectionBalancing.RuleMethod"/>) is asked first when the virtual has no profile of
-    /// its method; then the virtual's persistence, its fallback, and the pool's method.
+    /// its method; then the virtual's persistence, its fallback, and the pool's method. After <c>ctx.persist.none()</c>
+    /// (<see cref="ConnectionBalancing.PersistenceOff"/>) only the pool's method.
     /// </summary>
     public MemberState? Pick(ProxyContext ctx, PoolState pool, MemberState? exclude)
     {
         var persistence = _plans.GetValue(ctx.Plan, VirtualPersistence.For);
         var rule = persistence.RuleProfile(ctx.Balancing.RuleMethod);
-        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool))
+        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool) || ctx.Balancing.PersistenceOff)
         {
             return pool.Pick(Context(ctx, pool, exclude));
         }
@@ -77,7 +78,7 @@ public sealed class MemberSelector
     {
         var persistence = _plans.GetValue(ctx.Plan, VirtualPersistence.For);
         var rule = persistence.RuleProfile(ctx.Balancing.RuleMethod);
-        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool))
+        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool) || ctx.Balancing.PersistenceOff)
         {
             return;
         }
@@ -115,7 +116,7 @@ public sealed class MemberSelector
         }
         var persistence = _plans.GetValue(ctx.Plan, VirtualPersistence.For);
         var rule = persistence.RuleProfile(b.RuleMethod);
-        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool))
+        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool) || ctx.Balancing.PersistenceOff)
         {
             return;
         }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Fulcrum.Tests.DataPlane.Support;
 using Fulcrum.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 
 namespace Fulcrum.Tests.Rules.Proxy;
 
@@ -363,5 +364,74 @@ public sealed class RuleBalancingProxyTests : RuleProxyTestBase, IClassFixture<A
 
         Assert.Equal(HttpStatusCode.NoContent, (await _f.Admin.Delete("/api/v1/persistence?virtual=" + vs)).Status);
         Assert.Empty(await Records(vs));
+    }
+    [Fact]
+    public async Task PersistNone_TurnsOffTheVirtualsOwnPersistence_ForThatRequestOnly()
+    {
+        // Backends whose body is one known line, so a keep-alive response can be read to its end.
+        var a = await Scripted("a", ctx => ctx.Response.WriteAsync("hello from a\n"));
+        var b = await Scripted("b", ctx => ctx.Response.WriteAsync("hello from b\n"));
+        await Pool("rr", a.Port, b.Port);
+        var profile = N("srcnone");
+        await _f.Admin.ProfileAsync("persistence", $$"""{"name":"{{profile}}","method":"source-address","timeout":300}""");
+        await Rule("none", "when('HTTP_REQUEST', ctx => { if (ctx.http.path === '/nopersist') ctx.persist.none(); });");
+        var port = await Virtual("rr", "none", extra: $",\"persistence\":\"{profile}\"");
+        var vs = N("vsnone");
+
+        // persist none: round robin takes turns, and the virtual's profile neither looks up nor records.
+        var free = new HashSet<string?>();
+        for (var i = 0; i < 4; i++)
+        {
+            free.Add(Field(await Once(port, "/nopersist", "127.0.0.8"), "X-Backend"));
+        }
+        Assert.Equal(2, free.Count);
+        Assert.Empty(await Records(vs));
+
+        // Other requests stick by the virtual's profile, and persist none leaves their record alone.
+        var first = Field(await Once(port, "/", "127.0.0.8"), "X-Backend");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(first, Field(await Once(port, "/", "127.0.0.8"), "X-Backend"));
+        }
+        free.Clear();
+        for (var i = 0; i < 4; i++)
+        {
+            free.Add(Field(await Once(port, "/nopersist", "127.0.0.8"), "X-Backend"));
+        }
+        Assert.Equal(2, free.Count);
+        var record = Assert.Single(await Records(vs));
+        Assert.Equal("127.0.0.8", record.GetProperty("key").GetString());
+        Assert.Equal($"127.0.0.1:{(first == "a" ? a.Port : b.Port)}", record.GetProperty("member").GetString());
+
+        // On one keep-alive connection the next request starts with the virtual's persistence again: it records.
+        using (var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            s.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.9"), 0));
+            await s.ConnectAsync(IPAddress.Loopback, port);
+            await s.SendAsync(Encoding.ASCII.GetBytes("GET /nopersist HTTP/1.1\r\nHost: a\r\n\r\n"));
+            await ReadOneResponse(s);
+            Assert.DoesNotContain(await Records(vs), r => r.GetProperty("key").GetString() == "127.0.0.9");
+            await s.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"));
+            var (second, _) = await RawClient.ReadToCloseAsync(s, TimeSpan.FromSeconds(10));
+            Assert.Contains("200 OK", second, StringComparison.Ordinal);
+        }
+        Assert.Contains(await Records(vs), r => r.GetProperty("key").GetString() == "127.0.0.9");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _f.Admin.Delete("/api/v1/persistence?virtual=" + vs)).Status);
+    }
+
+    /// <summary>Reads one response of the backends here (a body of one line) from a keep-alive connection.</summary>
+    private static async Task ReadOneResponse(Socket s)
+    {
+        var buffer = new byte[8192];
+        var text = "";
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!(text.Contains("\r\n\r\n", StringComparison.Ordinal) && text.EndsWith('\n') && text.Contains("hello from ", StringComparison.Ordinal)))
+        {
+            var n = await s.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            Assert.True(n > 0, "the connection closed before the response ended: " + text);
+            text += Encoding.ASCII.GetString(buffer, 0, n);
+        }
+        Assert.Contains("200 OK", text, StringComparison.Ordinal);
     }
 }
