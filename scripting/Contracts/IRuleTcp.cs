@@ -24,4 +24,11 @@ public interface IRuleTcp
 
     /// <summary>Stop collecting; release what was collected and go on streaming.</summary>
     void Release();
+
+    /// <summary>
+    /// Release only the first <paramref name="bytes"/> of the payload (0 to its length; iRules <c>TCP::release n</c>):
+    /// the rest stays held, and the data event runs again when the collect count is reached or, without a new collect,
+    /// when more bytes arrive.
+    /// </summary>
+    void Release(int bytes);
 }

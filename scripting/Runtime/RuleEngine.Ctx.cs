@@ -102,9 +102,21 @@ internal sealed partial class RuleEngine
             Conn.Context.Tcp.Respond(Latin1(Arg(a, 0, "ctx.tcp.respond(data)")));
             return JsValue.Undefined;
         }))),
-        new("release", Constant(Fn("tcp.release", 0, _ =>
+        new("release", Constant(Fn("tcp.release", 0, a =>
         {
-            Conn.Context.Tcp.Release();
+            var tcp = Conn.Context.Tcp;
+            if (a.Length == 0 || a[0].IsUndefined())
+            {
+                tcp.Release();
+                return JsValue.Undefined;
+            }
+            var n = TypeConverter.ToNumber(a[0]);
+            var held = tcp.Payload.Length;
+            if (!(n >= 0 && n <= held && n == Math.Floor(n)))
+            {
+                throw RangeError($"ctx.tcp.release(bytes): an integer from 0 to the {held} bytes held, not {TypeConverter.ToString(a[0])}");
+            }
+            tcp.Release((int)n);
             return JsValue.Undefined;
         }))),
         new("close", Constant(Fn("tcp.close", 0, _ => Outcome(RuleStatus.Closed)))),

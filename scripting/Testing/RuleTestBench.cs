@@ -142,6 +142,7 @@ public static class RuleTestBench
                 var closed = next == messages.Count && held.Length < want;
                 ctx.Payload = Encoding.Latin1.GetBytes(held);
                 ctx.Released = false;
+                ctx.ReleasedBytes = null;
                 ctx.ServerCollect = null;
                 var status = Step(RuleEvent.ServerData);
                 var payload = Encoding.Latin1.GetString(ctx.Payload.Span);
@@ -154,6 +155,16 @@ public static class RuleTestBench
                     return;
                 }
                 var collect = ctx.ServerCollect ?? 0;
+                if (ctx.Released && ctx.ReleasedBytes is { } n && n < payload.Length && !(closed && n == 0))
+                {
+                    // release(n), as in the proxy: the first n go on, the rest stays held for the next SERVER_DATA (at
+                    // the collect count, else once more arrives; right away after the end while it makes progress).
+                    ctx.ClientReceived.Append(payload[..n]);
+                    held = payload[n..];
+                    var more = held.Length + 1;
+                    ctx.ServerCollect = collect <= 0 ? more : n == 0 ? Math.Max(collect, more) : collect;
+                    continue;
+                }
                 if (closed || (!ctx.Released && collect <= held.Length))
                 {
                     ctx.ServerCollect = null;

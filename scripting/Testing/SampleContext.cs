@@ -144,7 +144,20 @@ public sealed class SampleContext : IRuleEventContext, IRuleHttp, IRuleTcp, IRul
     /// <summary>To the peer of the event's side: the client in CLIENT_*, the server in SERVER_DATA.</summary>
     public void Respond(ReadOnlyMemory<byte> data) => (ServerSide ? ServerReceived : ClientReceived).Append(Encoding.Latin1.GetString(data.Span));
 
-    public void Release() => Released = true;
+    public void Release()
+    {
+        Released = true;
+        ReleasedBytes = null;
+    }
+
+    /// <summary>With <see cref="Released"/>: the bytes <c>release(n)</c> let go on; null: all of them.</summary>
+    public int? ReleasedBytes { get; set; }
+
+    public void Release(int bytes)
+    {
+        Released = true;
+        ReleasedBytes = bytes;
+    }
 
     // IRuleBalancer
     public string? ChosenPool { get; private set; }

@@ -22,12 +22,15 @@ public sealed class Channel
     private readonly ProxyContext _ctx;
     private readonly bool _isRequest;
     private readonly RuleSession? _holding;
+    private readonly TcpCollector? _carried;
     private volatile bool _stopped;
 
     /// <param name="back">The writer to <paramref name="from"/> (the other channel's destination), where ctx.tcp.respond sends in this direction's events.</param>
     /// <param name="holding">The rules, when they hold this direction from the start; null: pump only.</param>
-    public Channel(ProxyContext ctx, ProxySide from, SideWriter to, SideWriter back, bool isRequest, RuleSession? holding)
+    /// <param name="carried">The first client hold, when <c>release(n)</c> left bytes in it: this channel goes on with them.</param>
+    public Channel(ProxyContext ctx, ProxySide from, SideWriter to, SideWriter back, bool isRequest, RuleSession? holding, TcpCollector? carried = null)
     {
+        _carried = carried;
         _ctx = ctx;
         _from = from;
         _to = to;
@@ -98,7 +101,8 @@ public sealed class Channel
     private async ValueTask<bool> HoldAsync(RuleSession rules, byte[] buffer)
     {
         var side = _isRequest ? TcpSide.Client : TcpSide.Server;
-        var collector = new TcpCollector(_ctx, rules, side, _from, _back, buffer);
+        var collector = _carried ?? new TcpCollector(_ctx, rules, side, _from, _back, buffer);
+        collector.Rebind(_back);
         try
         {
             while (true)

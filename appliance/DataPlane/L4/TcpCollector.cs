@@ -19,9 +19,13 @@ public sealed class TcpCollector
     private readonly RuleSession _rules;
     private readonly TcpSide _side;
     private readonly ProxySide _source;
-    private readonly SideWriter _back;
+    private SideWriter _back;
     private byte[] _buffer;
+    // Held bytes are _buffer[_start.._start+_held]: after release(n) the rest starts past the bytes handed out, which
+    // the caller writes before it asks for the next round (then they move to the front).
+    private int _start;
     private int _held;
+    private bool _closed;
 
     /// <param name="back">Writer to the source side (where ctx.tcp.respond sends in this direction's events).</param>
     /// <param name="buffer">Where held bytes go; replaced by a bigger array when a hold needs more.</param>
@@ -35,8 +39,14 @@ public sealed class TcpCollector
         _buffer = buffer;
     }
 
-    /// <summary>The source sent FIN (or nothing more can be read).</summary>
-    public bool SourceClosed { get; private set; }
+    /// <summary>The source sent FIN (or nothing more can be read) and nothing it sent is still held.</summary>
+    public bool SourceClosed => _closed && _held == 0;
+
+    /// <summary>Bytes still held after a <c>release(n)</c>, for the next round.</summary>
+    public bool Holding => _held > 0;
+
+    /// <summary>The first client hold goes on in the connection's channel, whose writer back to the client is shared.</summary>
+    public void Rebind(SideWriter back) => _back = back;
 
     /// <summary>
     /// Holds until the data event releases bytes or ends the connection. I/O errors on the source (reading, or sending
@@ -45,12 +55,17 @@ public sealed class TcpCollector
     /// </summary>
     public async ValueTask<TcpRound> NextAsync()
     {
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _held).CopyTo(_buffer); // overlapping copies are safe with spans
+            _start = 0;
+        }
         while (true)
         {
             var want = _rules.Wanted(_side);
             var idle = _ctx.Plan.IdleTimeoutMs;
             _ctx.SetDeadline(idle > 0 ? idle : DefaultWaitMs, _side == TcpSide.Client ? TerminationCause.ClientTimeout : TerminationCause.ServerTimeout);
-            while (_held < want && !SourceClosed)
+            while (_held < want && !_closed)
             {
                 if (_held == _buffer.Length)
                 {
@@ -59,7 +74,7 @@ public sealed class TcpCollector
                 var n = await _source.Stream.ReadAsync(_buffer.AsMemory(_held)).ConfigureAwait(false);
                 if (n == 0)
                 {
-                    SourceClosed = true;
+                    _closed = true;
                     break;
                 }
                 _held += n;
@@ -68,13 +83,34 @@ public sealed class TcpCollector
             {
                 return new TcpRound(ProxyEventStatus.Continue, default);
             }
-            var decision = _rules.Inspect(_side, _buffer.AsMemory(0, _held), SourceClosed);
+            var decision = _rules.Inspect(_side, _buffer.AsMemory(0, _held), _closed);
             if (decision.Output is { } output)
             {
                 foreach (var bytes in output)
                 {
                     await _back.WriteAsync(bytes).ConfigureAwait(false);
                 }
+            }
+            if (decision.Kept > 0 && decision.Status == ProxyEventStatus.Continue)
+            {
+                var sent = decision.Payload.Length - decision.Kept;
+                if (decision.Replaced)
+                {
+                    // The rest is in the rule's copy, not the buffer: the bytes handed out stay in that copy.
+                    if (decision.Kept > _buffer.Length)
+                    {
+                        _held = 0;
+                        Grow(decision.Kept);
+                    }
+                    decision.Payload.Span[sent..].CopyTo(_buffer);
+                    _held = decision.Kept;
+                }
+                else
+                {
+                    _start = sent;
+                    _held = decision.Kept;
+                }
+                return new TcpRound(decision.Status, decision.Payload[..sent]);
             }
             if (decision.Status != ProxyEventStatus.Continue || decision.Release)
             {

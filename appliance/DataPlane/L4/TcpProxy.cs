@@ -31,6 +31,7 @@ public sealed class TcpProxy
     {
         var rules = ctx.Rules;
         var first = ReadOnlyMemory<byte>.Empty;
+        TcpCollector? firstHold = null;
         if (rules is not null)
         {
             if (!await rules.FlushTcpOutAsync().ConfigureAwait(false))
@@ -60,6 +61,7 @@ public sealed class TcpProxy
                     return;
                 }
                 first = round.Payload;
+                firstHold = hold.Holding ? hold : null; // release(n) kept the rest: the client channel goes on with it
             }
         }
         ctx.SetDeadline(ctx.Plan.ConnectTimeoutMs * 2 + 1000, TerminationCause.ConnectTimeout);
@@ -96,7 +98,7 @@ public sealed class TcpProxy
             // A held direction's respond writes to its source side, which the other channel writes to as well.
             var toClient = new SideWriter(ctx.Client, shared: clientHeld);
             var toServer = new SideWriter(server.Side, shared: serverHeld);
-            var up = new Channel(ctx, ctx.Client, toServer, toClient, isRequest: true, clientHeld ? rules : null);
+            var up = new Channel(ctx, ctx.Client, toServer, toClient, isRequest: true, clientHeld ? rules : null, firstHold);
             var down = new Channel(ctx, server.Side, toClient, toServer, isRequest: false, serverHeld ? rules : null);
             up.Peer = down;
             down.Peer = up;

@@ -36,7 +36,20 @@ public sealed partial class RuleSession : IRuleTcp
     /// <summary>Sends to the peer of the event's side, as iRules' TCP::respond: the client in CLIENT_*, the server in SERVER_DATA.</summary>
     public void Respond(ReadOnlyMemory<byte> data) => (Current.Out ??= []).Add(data.ToArray());
 
-    public void Release() => Current.Released = true;
+    public void Release()
+    {
+        var hold = Current;
+        hold.Released = true;
+        hold.ReleasedBytes = -1;
+    }
+
+    /// <summary>The engine checked 0 ≤ n ≤ the payload's length; a later, shorter replacement releases all of it.</summary>
+    public void Release(int bytes)
+    {
+        var hold = Current;
+        hold.Released = true;
+        hold.ReleasedBytes = bytes;
+    }
 
     /// <summary>Points <c>ctx.tcp</c> at the side <paramref name="e"/> is about; called before every dispatch.</summary>
     private void SelectTcp(RuleEvent e) => _serverEvent = e is RuleEvent.ServerConnected or RuleEvent.ServerData;
@@ -67,16 +80,28 @@ public sealed partial class RuleSession : IRuleTcp
             hold.Payload = held;
             hold.Replaced = false;
             hold.Released = false;
+            hold.ReleasedBytes = -1;
             hold.Collect = 0;
             var status = Dispatch(side == TcpSide.Client ? RuleEvent.ClientData : RuleEvent.ServerData);
             var payload = hold.Payload;
             hold.Payload = default;
             var output = hold.TakeOut();
+            // release(n) of fewer bytes than the payload: those go on, the rest stays held.
+            var kept = hold.Released && hold.ReleasedBytes >= 0 && hold.ReleasedBytes < payload.Length ? payload.Length - hold.ReleasedBytes : 0;
             if (status != ProxyEventStatus.Continue)
             {
                 _tcpEnded = true;
                 hold.Collect = 0;
-                return new TcpDecision(status, hold.Released ? payload : default, hold.Released, hold.Replaced, output);
+                return new TcpDecision(status, hold.Released ? payload[..^kept] : default, hold.Released, hold.Replaced, output);
+            }
+            if (kept > 0 && !(sourceClosed && kept == payload.Length))
+            {
+                // The event runs again on the rest: at the collect count asked for in this event, else (and always
+                // when nothing went on, so it cannot spin) once more bytes arrive. After a close, right away while it
+                // makes progress; release(0) at a close falls through to the close's release below.
+                var more = kept + 1;
+                hold.Collect = hold.Collect <= 0 ? more : kept == payload.Length ? Math.Max(hold.Collect, more) : hold.Collect;
+                return new TcpDecision(status, payload, true, hold.Replaced, output, kept);
             }
             var release = hold.Released || hold.Collect <= held.Length || sourceClosed;
             if (sourceClosed || (!hold.Released && hold.Collect <= held.Length))

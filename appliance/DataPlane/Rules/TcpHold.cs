@@ -16,6 +16,9 @@ internal sealed class TcpHold
 
     public bool Released;
 
+    /// <summary>With <see cref="Released"/>: how many bytes of the payload go on (<c>release(n)</c>); -1: all of them.</summary>
+    public int ReleasedBytes = -1;
+
     /// <summary>Bytes for the peer of this side (the client in CLIENT_*, the server in SERVER_DATA).</summary>
     public List<byte[]>? Out;
 

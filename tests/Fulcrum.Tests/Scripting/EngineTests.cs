@@ -52,6 +52,29 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Bench_ReleaseN_LetsOneFrameGoPerEvent_TheRestRunsAgain_TooManyBytesIsARangeError()
+    {
+        const string source = """
+            when('SERVER_CONNECTED', ctx => ctx.tcp.collect(2));
+            when('SERVER_DATA', ctx => {
+              const p = ctx.tcp.payload, len = parseInt(p.slice(0, 2), 10);
+              if (p.length < 2 + len) { ctx.tcp.collect(2 + len); return; }
+              ctx.tcp.payload = '<' + p.slice(2, 2 + len) + '>' + p.slice(2 + len);
+              ctx.tcp.release(len + 2);
+              ctx.tcp.collect(2);
+            });
+            """;
+        var trace = Fulcrum.Scripting.Testing.RuleTestBench.Run("t", source, new Fulcrum.Scripting.Testing.RuleSample { ServerMessages = ["03one03two02", "hi"] });
+        Assert.Null(trace.Error);
+        Assert.Equal("<one><two><hi>", trace.ClientReceived);
+
+        var bad = Fulcrum.Scripting.Testing.RuleTestBench.Run("t", "when('SERVER_CONNECTED', ctx => ctx.tcp.collect(1));\nwhen('SERVER_DATA', ctx => ctx.tcp.release(5));",
+            new Fulcrum.Scripting.Testing.RuleSample { ServerMessages = ["abc"] });
+        Assert.NotNull(bad.Error);
+        Assert.Contains("ctx.tcp.release(bytes): an integer from 0 to the 3 bytes held, not 5", bad.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyze_CollectsEventsPoolsDataGroupsAndHttpUse()
     {
         var a = RuleCompiler.Analyze("""
