@@ -420,6 +420,46 @@ public sealed class RuleBalancingProxyTests : RuleProxyTestBase, IClassFixture<A
         Assert.Equal(HttpStatusCode.NoContent, (await _f.Admin.Delete("/api/v1/persistence?virtual=" + vs)).Status);
     }
 
+    [Fact]
+    public async Task PersistNone_L4_TurnsOffTheVirtualsPersistenceForThatConnection()
+    {
+        await using var a = new RawBackend(async s => { await s.SendAsync(Encoding.ASCII.GetBytes("a")); s.Shutdown(SocketShutdown.Send); });
+        await using var b = new RawBackend(async s => { await s.SendAsync(Encoding.ASCII.GetBytes("b")); s.Shutdown(SocketShutdown.Send); });
+        await Pool("rr4", a.Port, b.Port);
+        var profile = N("srcnone4");
+        await _f.Admin.ProfileAsync("persistence", $$"""{"name":"{{profile}}","method":"source-address","timeout":300}""");
+        await Rule("none4", "when('CLIENT_ACCEPTED', ctx => { if (ctx.client.ip === '127.0.0.10') ctx.persist.none(); });");
+        var port = await Virtual("rr4", "none4", profiles: "\"tcp\"", extra: $",\"persistence\":\"{profile}\"");
+        var vs = N("vsnone4");
+
+        async Task<string> Connect(string from)
+        {
+            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            s.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
+            await s.ConnectAsync(IPAddress.Loopback, port);
+            var (text, _) = await RawClient.ReadToCloseAsync(s, TimeSpan.FromSeconds(10));
+            return text;
+        }
+
+        var free = new HashSet<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            free.Add(await Connect("127.0.0.10"));
+        }
+        Assert.Equal(["a", "b"], free.Order());
+        Assert.Empty(await Records(vs));
+
+        var first = await Connect("127.0.0.11");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(first, await Connect("127.0.0.11"));
+        }
+        var record = Assert.Single(await Records(vs));
+        Assert.Equal("127.0.0.11", record.GetProperty("key").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _f.Admin.Delete("/api/v1/persistence?virtual=" + vs)).Status);
+    }
+
     /// <summary>Reads one response of the backends here (a body of one line) from a keep-alive connection.</summary>
     private static async Task ReadOneResponse(Socket s)
     {
