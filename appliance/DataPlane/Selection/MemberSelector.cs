@@ -35,9 +35,7 @@ public sealed class MemberSelector
     /// </summary>
     public MemberState? Pick(ProxyContext ctx, PoolState pool, MemberState? exclude)
     {
-        var persistence = _plans.GetValue(ctx.Plan, VirtualPersistence.For);
-        var rule = persistence.RuleProfile(ctx.Balancing.RuleMethod);
-        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool) || ctx.Balancing.PersistenceOff)
+        if (!Persists(ctx, pool, out var persistence, out var rule))
         {
             return pool.Pick(Context(ctx, pool, exclude));
         }
@@ -76,9 +74,7 @@ public sealed class MemberSelector
     /// </summary>
     public void Reuse(ProxyContext ctx, PoolState pool, MemberState member)
     {
-        var persistence = _plans.GetValue(ctx.Plan, VirtualPersistence.For);
-        var rule = persistence.RuleProfile(ctx.Balancing.RuleMethod);
-        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool) || ctx.Balancing.PersistenceOff)
+        if (!Persists(ctx, pool, out var persistence, out var rule))
         {
             return;
         }
@@ -114,9 +110,7 @@ public sealed class MemberSelector
         {
             return;
         }
-        var persistence = _plans.GetValue(ctx.Plan, VirtualPersistence.For);
-        var rule = persistence.RuleProfile(b.RuleMethod);
-        if ((persistence.IsEmpty && rule is null) || RuleNodes.IsNode(pool) || ctx.Balancing.PersistenceOff)
+        if (!Persists(ctx, pool, out var persistence, out var rule))
         {
             return;
         }
@@ -161,6 +155,17 @@ public sealed class MemberSelector
                 _persistence.Record(ctx.Plan.Name, pool, profile, key, member, b.RuleTimeout);
             }
         }
+    }
+
+    /// <summary>
+    /// The virtual's persistence and the rule's profile in front of it (<see cref="VirtualPersistence.RuleProfile"/>);
+    /// false when no persistence applies to this pick: none configured or asked for, a rule node, or <c>ctx.persist.none()</c>.
+    /// </summary>
+    private bool Persists(ProxyContext ctx, PoolState pool, out VirtualPersistence persistence, out PersistenceProfile? rule)
+    {
+        persistence = _plans.GetValue(ctx.Plan, VirtualPersistence.For);
+        rule = persistence.RuleProfile(ctx.Balancing.RuleMethod);
+        return !(persistence.IsEmpty && rule is null) && !RuleNodes.IsNode(pool) && !ctx.Balancing.PersistenceOff;
     }
 
     /// <summary>The pick context with the pool's hash key, for source-hash and consistent-hash pools.</summary>
