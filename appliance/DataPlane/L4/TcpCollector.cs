@@ -97,13 +97,7 @@ public sealed class TcpCollector
                 if (decision.Replaced)
                 {
                     // The rest is in the rule's copy, not the buffer: the bytes handed out stay in that copy.
-                    if (decision.Kept > _buffer.Length)
-                    {
-                        _held = 0;
-                        Grow(decision.Kept);
-                    }
-                    decision.Payload.Span[sent..].CopyTo(_buffer);
-                    _held = decision.Kept;
+                    HoldCopyOf(decision.Payload.Span[sent..]);
                 }
                 else
                 {
@@ -120,14 +114,21 @@ public sealed class TcpCollector
             // Asked for more without releasing: keep the bytes as the rule left them (a replacement included) and read on.
             if (decision.Replaced)
             {
-                if (decision.Payload.Length > _buffer.Length)
-                {
-                    Grow(decision.Payload.Length);
-                }
-                decision.Payload.Span.CopyTo(_buffer);
-                _held = decision.Payload.Length;
+                HoldCopyOf(decision.Payload.Span);
             }
         }
+    }
+
+    /// <summary>Holds a copy of the rule's replacement bytes (never the buffer itself) in place of what was held.</summary>
+    private void HoldCopyOf(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > _buffer.Length)
+        {
+            _held = 0; // replaced: nothing of the old bytes needs carrying over
+            Grow(bytes.Length);
+        }
+        bytes.CopyTo(_buffer);
+        _held = bytes.Length;
     }
 
     private void Grow(int size)
