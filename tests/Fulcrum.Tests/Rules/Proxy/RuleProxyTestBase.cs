@@ -66,6 +66,16 @@ public abstract class RuleProxyTestBase : IAsyncLifetime
     protected async Task<int> Virtual(string pool, string rule, string profiles = "\"tcp\",\"http\"", string extra = "", string? name = null) =>
         await _f.Admin.VirtualAsync(N(name ?? "vs" + rule), N(pool), profiles, $",\"rules\":[\"{N(rule)}\"]{extra}");
 
+    /// <summary>An L4 virtual (tcp profile only) with <paramref name="rule"/>, to a pool of <paramref name="backend"/>.</summary>
+    protected async Task<int> L4(RawBackend backend, string rule, string source)
+    {
+        await Pool("p" + rule, backend.Port);
+        await Rule(rule, source);
+        return await Virtual("p" + rule, rule, profiles: "\"tcp\"");
+    }
+
+    protected static Task<int> Send(System.Net.Sockets.Socket s, string text) => s.SendAsync(System.Text.Encoding.Latin1.GetBytes(text));
+
     protected static HttpClient Client() => new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = TimeSpan.FromSeconds(20) };
 
     protected static string? Header(HttpResponseMessage r, string name) =>

@@ -21,15 +21,6 @@ public sealed class ServerDataProxyTests : RuleProxyTestBase, IClassFixture<Appl
     {
     }
 
-    private async Task<int> L4(RawBackend backend, string rule, string source)
-    {
-        await Pool("p" + rule, backend.Port);
-        await Rule(rule, source);
-        return await Virtual("p" + rule, rule, profiles: "\"tcp\"");
-    }
-
-    private static Task<int> Send(Socket s, string text) => s.SendAsync(Encoding.Latin1.GetBytes(text));
-
     /// <summary>Reads one CRLF-terminated line (without the CRLF), a byte at a time so nothing after it is consumed.</summary>
     private static async Task<string> ReadLine(Socket s)
     {

@@ -34,15 +34,6 @@ public sealed class TcpPartialReleaseProxyTests : RuleProxyTestBase, IClassFixtu
     {
     }
 
-    private async Task<int> L4(RawBackend backend, string rule, string source)
-    {
-        await Pool("p" + rule, backend.Port);
-        await Rule(rule, source);
-        return await Virtual("p" + rule, rule, profiles: "\"tcp\"");
-    }
-
-    private static Task<int> Send(Socket s, string text) => s.SendAsync(Encoding.Latin1.GetBytes(text));
-
     /// <summary>Echoes every byte until the client's FIN, then closes.</summary>
     private static RawBackend Echo() => new(async s =>
     {
