@@ -16,6 +16,7 @@ public static class DataPlaneServiceCollectionExtensions
     public static IServiceCollection AddDataPlane(this IServiceCollection services)
     {
         services.AddSingleton<DataPlaneCounters>();
+        services.AddSingleton<Transport.ITransport>(sp => Transport.TransportFactory.Create(sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<TimeoutSweeper>();
         services.AddSingleton<Rules.RuleSetCache>();
         services.AddSingleton<IProxyEventSink, Rules.RuleEventSink>();

@@ -67,7 +67,7 @@ internal sealed partial class HttpSession : IDisposable
                 : OneConnect.SourceMask.Apply(ctx.ClientEndPoint.Address, oc.SourceMask);
             _reuseKey = key;
             // Made once per client connection: the connector offers each member it announced in LB_SELECTED.
-            _takeIdle = member => proxy.OneConnect.TryTake(member, key, oc, _plan.IdleTimeoutMs);
+            _takeIdle = member => proxy.OneConnect.TryTake(member, key, ctx.Client.Transport.Loop, oc, _plan.IdleTimeoutMs);
         }
     }
 

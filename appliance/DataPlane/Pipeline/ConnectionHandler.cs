@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.DataPlane.Http;
@@ -39,20 +38,17 @@ public sealed class ConnectionHandler
         _logger = logger;
     }
 
-    public async Task HandleAsync(Socket socket, VirtualPlan plan, Action? closed)
+    public async Task HandleAsync(TransportSocket socket, VirtualPlan plan, Action? closed)
     {
         var counters = plan.Counters;
         counters.Opened();
         ProxyContext? ctx = null;
         try
         {
-            socket.NoDelay = plan.Tcp.NoDelay;
-            var stream = new MeteredStream(new NetworkStream(socket, ownsSocket: true), readIsIn: true, counters);
-            var client = new ProxySide(socket, stream, ClientReadBufferSize, zeroByteReads: true);
-            // The listener's own address is the local end unless it is a wildcard: saves a getsockname per connection.
-            var destination = plan.Runtime.Destination;
-            var local = destination.Address.Equals(IPAddress.Any) || destination.Address.Equals(IPAddress.IPv6Any) ? (IPEndPoint)socket.LocalEndPoint! : destination;
-            ctx = new ProxyContext(plan, client, (IPEndPoint)socket.RemoteEndPoint!, local);
+            socket.Meter(receiveIsIn: true, counters);
+            var client = new ProxySide(socket, ClientReadBufferSize, zeroByteReads: true);
+            // The listener's own address is the local end unless it is a wildcard (the transport then asks getsockname).
+            ctx = new ProxyContext(plan, client, socket.RemoteEndPoint, socket.LocalEndPoint);
             _sweeper.Register(ctx);
             if (!plan.AcceptProxyFrom.IsEmpty && plan.AcceptProxyFrom.Contains(ctx.ClientEndPoint.Address) && !await ReadProxyHeaderAsync(ctx).ConfigureAwait(false))
             {
@@ -120,7 +116,7 @@ public sealed class ConnectionHandler
     {
         var seconds = ctx.Plan.Http?.HeaderTimeout ?? 10;
         ctx.SetDeadline(seconds * 1000L, TerminationCause.ClientTimeout);
-        var header = await ProxyProtocolReader.ReadAsync(ctx.Client.Socket, CancellationToken.None).ConfigureAwait(false);
+        var header = await ProxyProtocolReader.ReadAsync(ctx.Client.Transport).ConfigureAwait(false);
         ctx.ClearDeadline();
         if (header.Error is not null)
         {

@@ -1,13 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Sockets;
 
 namespace Fulcrum.Appliance.DataPlane.Transport;
 
 /// <summary>
-/// One side (client or server) of a full-proxy connection: the socket, the stream the protocol layer talks to (the
-/// metered socket stream today; an SslStream over it once TLS lands), a lazily made <see cref="PipeReader"/>, and a
+/// One side (client or server) of a full-proxy connection: the transport socket, the stream the protocol layer talks
+/// to (the socket's own stream today; an SslStream over it once TLS lands), a lazily made <see cref="PipeReader"/>, and a
 /// small output buffer so a head and a short body leave in one send.
 /// </summary>
 public sealed class ProxySide : IDisposable
@@ -26,15 +25,16 @@ public sealed class ProxySide : IDisposable
     /// Wait for data before taking a buffer: an idle connection then holds none, at the cost of one more syscall per
     /// read. Worth it on the client side (thousands of idle keep-alive clients); not on the server side.
     /// </param>
-    public ProxySide(Socket socket, Stream stream, int readBufferSize, bool zeroByteReads)
+    public ProxySide(TransportSocket transport, int readBufferSize, bool zeroByteReads)
     {
-        Socket = socket;
-        Stream = stream;
+        Transport = transport;
+        Stream = new TransportStream(transport);
         _readBufferSize = readBufferSize;
         _zeroByteReads = zeroByteReads;
     }
 
-    public Socket Socket { get; }
+    /// <summary>The connection under every layer: PROXY headers, socket options and liveness looks go here, never through TLS.</summary>
+    public TransportSocket Transport { get; }
 
     /// <summary>The stream the protocol reads and writes; replaced by a layer (TLS) before the first read.</summary>
     public Stream Stream { get; private set; }
@@ -137,34 +137,17 @@ public sealed class ProxySide : IDisposable
     }
 
     /// <summary>Half-close: sends FIN; the other direction stays open.</summary>
-    public void ShutdownSend()
-    {
-        try
-        {
-            Socket.Shutdown(SocketShutdown.Send);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
+    public void ShutdownSend() => Transport.ShutdownSend();
 
     /// <summary>Closes the socket with a reset (linger 0): used for timeouts and errors, so the peer sees the abort.</summary>
     public void Abort()
     {
-        try
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            Socket.LingerState = new LingerOption(true, 0);
+            return;
         }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        Dispose();
+        Transport.Abort();
+        Stream.Dispose();
     }
 
     public void Dispose()
@@ -173,7 +156,7 @@ public sealed class ProxySide : IDisposable
         {
             return;
         }
-        Socket.Dispose();
+        Transport.Dispose();
         Stream.Dispose();
         // The reader and the output buffer belong to the connection's task, which may still be inside a read or a
         // write that fails because of this dispose; that task returns them (see ReleaseBuffers).
