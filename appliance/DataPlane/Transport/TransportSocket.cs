@@ -69,6 +69,9 @@ public abstract class TransportSocket : IDisposable
     /// </summary>
     public virtual bool MoveToCurrentLoop() => true;
 
+    /// <summary>After work that ran off the loop (a rule-set build on the thread pool): continue on this socket's loop.</summary>
+    public virtual ValueTask ResumeOnLoopAsync() => ValueTask.CompletedTask;
+
     protected void CountReceived(int n)
     {
         if (_receiveIsIn)

@@ -373,6 +373,8 @@ internal sealed unsafe class EpollSocket : TransportSocket, ILoopHandler, ILoopT
         return true;
     }
 
+    public override ValueTask ResumeOnLoopAsync() => _loop.IsCurrent ? ValueTask.CompletedTask : OffLoop.SwitchAsync(_loop);
+
     public override bool HasUnsolicitedInput()
     {
         if (_disposed || _fd < 0)
@@ -550,6 +552,8 @@ internal sealed unsafe class EpollSocket : TransportSocket, ILoopHandler, ILoopT
 /// <summary>Calls made off the socket's loop: hop onto it first (the await continues there), then run as usual.</summary>
 internal static class OffLoop
 {
+    public static async ValueTask SwitchAsync(EventLoop loop) => await loop.SwitchTo();
+
     public static async ValueTask<int> ReceiveAsync(EventLoop loop, TransportSocket socket, Memory<byte> buffer)
     {
         await loop.SwitchTo();
