@@ -177,9 +177,11 @@ public sealed class ServerConnector
                 var connection = new ServerConnection(side, member, memberCounters, ctx.PoolCounters, member.Poolable ? reuseKey : null);
                 if (plan.SendProxyProtocol != ProxyProtocolVersion.None)
                 {
-                    var n = ProxyProtocolWriter.Write(plan.SendProxyProtocol, ctx.ClientEndPoint, ctx.LocalEndPoint, side.GetSpan(ProxyProtocolWriter.MaxLength));
-                    side.Advance(n);
-                    // Sent with the first request bytes (one packet); the L4 pump flushes it before its first copy.
+                    Span<byte> header = stackalloc byte[ProxyProtocolWriter.MaxLength];
+                    var n = ProxyProtocolWriter.Write(plan.SendProxyProtocol, ctx.ClientEndPoint, ctx.LocalEndPoint, header);
+                    // On the transport, under any TLS layer, with the first request bytes (one packet); the L4 pump
+                    // flushes it before its first copy.
+                    side.SetPreamble(header[..n]);
                 }
                 return (connection, TerminationCause.None);
             }

@@ -20,6 +20,8 @@ public sealed class ProxySide : IDisposable
     private byte[]? _out;
     private int _outCount;
     private int _disposed;
+    private byte[]? _preamble;
+    private int _preambleLength;
 
     /// <param name="zeroByteReads">
     /// Wait for data before taking a buffer: an idle connection then holds none, at the cost of one more syscall per
@@ -44,14 +46,41 @@ public sealed class ProxySide : IDisposable
     public PipeReader Reader => _reader ??= PipeReader.Create(Stream, new StreamPipeReaderOptions(
         bufferSize: _readBufferSize, minimumReadSize: Math.Min(4096, _readBufferSize), leaveOpen: true, useZeroByteReads: _zeroByteReads));
 
-    /// <summary>Puts a layer (TLS) over the current stream; only before the first read or write.</summary>
+    /// <summary>Puts a layer (TLS) over the current stream; only before the first read or write, and after the preamble went out (<see cref="SendPreambleAsync"/>).</summary>
     public void Wrap(Stream layered)
     {
         if (_reader is not null)
         {
             throw new InvalidOperationException("a layer must be added before the side is read");
         }
+        if (_preamble is not null)
+        {
+            throw new InvalidOperationException("the PROXY header goes out below the layer: send it before wrapping");
+        }
         Stream = layered;
+    }
+
+    /// <summary>Whether a layer (TLS) sits over the transport.</summary>
+    public bool IsLayered => Stream is not TransportStream;
+
+    /// <summary>
+    /// Bytes that must reach the peer before anything a layer writes, on the transport itself (the PROXY header toward
+    /// a member: never through TLS). Without a layer they leave with the first flush, in the same send.
+    /// </summary>
+    public void SetPreamble(ReadOnlySpan<byte> bytes)
+    {
+        _preamble = bytes.ToArray();
+        _preambleLength = bytes.Length;
+    }
+
+    /// <summary>Sends the preamble alone, on the transport (before a layer's handshake).</summary>
+    public async ValueTask SendPreambleAsync()
+    {
+        if (_preamble is { } preamble)
+        {
+            _preamble = null;
+            await Transport.SendAsync(preamble.AsMemory(0, _preambleLength)).ConfigureAwait(false);
+        }
     }
 
     public int Buffered => _outCount;
@@ -105,6 +134,30 @@ public sealed class ProxySide : IDisposable
     public async ValueTask FlushAsync()
     {
         var buffer = _out;
+        if (_preamble is { } preamble)
+        {
+            if (IsLayered || buffer is null)
+            {
+                await SendPreambleAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                // One gathered send: the PROXY header and the first request bytes in one packet, on the transport.
+                _preamble = null;
+                _out = null;
+                var n = _outCount;
+                _outCount = 0;
+                try
+                {
+                    await Transport.SendAsync(preamble.AsMemory(0, _preambleLength), buffer.AsMemory(0, n)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+                return;
+            }
+        }
         if (buffer is null)
         {
             return;
