@@ -90,7 +90,7 @@ internal sealed partial class HttpSession : IDisposable
     }
 
     /// <summary>One request and its response. Returns whether the client connection carries on.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     private async ValueTask<bool> ExchangeAsync()
     {
         _requestStart = Stopwatch.GetTimestamp();
@@ -135,7 +135,7 @@ internal sealed partial class HttpSession : IDisposable
     /// Sends the request to a member (picked, or a kept connection) and relays its response. Returns whether the client
     /// connection carries on; with <see cref="_retrying"/> set, a rule dropped the response and wants the request sent again.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     private async ValueTask<bool> ForwardAsync(Rules.RuleSession? rules)
     {
         var hasBody = _req.Framing == HttpBodyFraming.Chunked || (_req.Framing == HttpBodyFraming.ContentLength && _req.ContentLength > 0);

@@ -108,7 +108,7 @@ public sealed class ProxySide : IDisposable
     }
 
     /// <summary>Writes a body piece: copied behind the buffered head when it fits, else the buffer is sent and the piece goes straight out.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder))]
     public async ValueTask WriteAsync(ReadOnlySequence<byte> data)
     {
         if (data.IsEmpty)
@@ -130,7 +130,7 @@ public sealed class ProxySide : IDisposable
     }
 
     /// <summary>Sends what is buffered and gives the buffer back to the pool (idle connections hold none).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder))]
     public async ValueTask FlushAsync()
     {
         var buffer = _out;

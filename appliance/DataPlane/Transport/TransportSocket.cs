@@ -38,6 +38,9 @@ public abstract class TransportSocket : IDisposable
     /// <summary>Reads up to <paramref name="buffer"/>'s length; 0 is the peer's FIN. An empty buffer waits until bytes (or FIN) are there, holding no buffer.</summary>
     public abstract ValueTask<int> ReceiveAsync(Memory<byte> buffer);
 
+    /// <summary>Ends a waiting receive with <see cref="OperationCanceledException"/>; the connection stays usable.</summary>
+    public abstract void CancelReceive();
+
     /// <summary>Sends all of <paramref name="data"/>.</summary>
     public abstract ValueTask SendAsync(ReadOnlyMemory<byte> data);
 

@@ -419,6 +419,21 @@ internal sealed unsafe class EpollSocket : TransportSocket, ILoopHandler, ILoopT
         }
     }
 
+    public override void CancelReceive()
+    {
+        if (!_loop.IsCurrent)
+        {
+            _loop.Post(static s => ((EpollSocket)s!).CancelReceive(), this);
+            return;
+        }
+        if (_recvPending)
+        {
+            _recvPending = false;
+            _recvBuf = default;
+            _recvOp.SetException(new OperationCanceledException());
+        }
+    }
+
     public override void ShutdownReceive()
     {
         if (!_loop.IsCurrent)

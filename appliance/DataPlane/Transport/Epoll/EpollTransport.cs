@@ -66,7 +66,7 @@ internal sealed class EpollTransport : ITransport
         return await ConnectOnLoopAsync(loop, remote, source, timeoutMs, noDelay).ConfigureAwait(false);
     }
 
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     private static async ValueTask<TransportSocket> ConnectOnLoopAsync(EventLoop loop, IPEndPoint remote, SourceBind source, long timeoutMs, bool noDelay)
     {
         var fd = EpollSocket.Create(remote, source, noDelay);

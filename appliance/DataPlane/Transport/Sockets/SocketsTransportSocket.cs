@@ -10,6 +10,7 @@ internal sealed class SocketsTransportSocket : TransportSocket
     private readonly Socket _socket;
     private IPEndPoint? _local;
     private int _disposed;
+    private CancellationTokenSource _receiveCancel = new();
 
     public SocketsTransportSocket(Socket socket, IPEndPoint remote, IPEndPoint? local)
     {
@@ -26,10 +27,10 @@ internal sealed class SocketsTransportSocket : TransportSocket
 
     public override bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     public override async ValueTask<int> ReceiveAsync(Memory<byte> buffer)
     {
-        var n = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+        var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _receiveCancel.Token).ConfigureAwait(false);
         if (n > 0)
         {
             CountReceived(n);
@@ -37,7 +38,7 @@ internal sealed class SocketsTransportSocket : TransportSocket
         return n;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder))]
     public override async ValueTask SendAsync(ReadOnlyMemory<byte> data)
     {
         while (!data.IsEmpty)
@@ -48,11 +49,18 @@ internal sealed class SocketsTransportSocket : TransportSocket
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder))]
     public override async ValueTask SendAsync(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second)
     {
         await SendAsync(first).ConfigureAwait(false);
         await SendAsync(second).ConfigureAwait(false);
+    }
+
+    public override void CancelReceive()
+    {
+        var cancel = Interlocked.Exchange(ref _receiveCancel, new CancellationTokenSource());
+        cancel.Cancel();
+        cancel.Dispose();
     }
 
     public override void ShutdownSend() => Shutdown(SocketShutdown.Send);

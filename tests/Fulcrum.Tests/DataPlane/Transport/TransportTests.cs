@@ -113,6 +113,26 @@ public sealed class TransportTests
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task StreamRead_Cancelled_EndsTheWait_AndTheNextReadGetsTheBytes(string transport)
+    {
+        // What the pipe reader's CancelPendingRead relies on when the proxy abandons an upload.
+        var (peer, socket) = await TestTransports.AcceptedPairAsync(transport);
+        using (peer)
+        using (var stream = new TransportStream(socket))
+        {
+            using var cancel = new CancellationTokenSource();
+            var pending = stream.ReadAsync(new byte[16], cancel.Token).AsTask();
+            cancel.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+            await peer.SendAsync("still here"u8.ToArray());
+            var buffer = new byte[16];
+            var n = await stream.ReadAsync(buffer);
+            Assert.Equal("still here", Encoding.ASCII.GetString(buffer, 0, n));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task IdleConnection_ClosedByThePeer_HasUnsolicitedInput(string transport)
     {
         var (peer, socket) = await TestTransports.ConnectedPairAsync(transport);
