@@ -14,7 +14,7 @@ namespace Fulcrum.Appliance.DataPlane.L4;
 /// the other direction flows, so a server that speaks first (SMTP, SSH, MySQL greetings) is held without waiting on the
 /// client.
 /// </summary>
-public sealed class TcpProxy
+public sealed class TcpProxy : Pipeline.Layers.IConnectionProtocol
 {
     private const int FirstHoldBuffer = 64 << 10;
 

@@ -10,9 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace Fulcrum.Appliance.DataPlane.Pipeline;
 
 /// <summary>
-/// The client side of the pipeline for one accepted socket: socket options (tcp profile) → PROXY header from a trusted
-/// front → [TLS layer, later] → CLIENT_ACCEPTED → the protocol (L4 channels or the HTTP/1.1 proxy) → CLIENT_CLOSED,
-/// with the termination cause counted once at the end.
+/// The client side of the pipeline for one accepted socket, on the loop that accepted it: the virtual's layers
+/// (<see cref="Layers.ClientPipeline"/>: socket options, PROXY header from a trusted front, TLS) → CLIENT_ACCEPTED → the
+/// protocol (L4 channels or the HTTP/1.1 proxy) → CLIENT_CLOSED, with the termination cause counted once at the end.
 /// </summary>
 public sealed class ConnectionHandler
 {
@@ -26,6 +26,7 @@ public sealed class ConnectionHandler
     private readonly BalancingState _balancing;
     private readonly DataPlaneCounters _counters;
     private readonly ILogger _logger;
+    private readonly Layers.IClientLayer _proxyProtocolIn;
 
     public ConnectionHandler(TcpProxy tcp, HttpProxy http, TimeoutSweeper sweeper, IProxyEventSink events, BalancingState balancing, DataPlaneCounters counters, ILogger<ConnectionHandler> logger)
     {
@@ -36,6 +37,7 @@ public sealed class ConnectionHandler
         _balancing = balancing;
         _counters = counters;
         _logger = logger;
+        _proxyProtocolIn = new Layers.ProxyProtocolInLayer(logger);
     }
 
     public async Task HandleAsync(TransportSocket socket, VirtualPlan plan, Action? closed)
@@ -50,29 +52,25 @@ public sealed class ConnectionHandler
             // The listener's own address is the local end unless it is a wildcard (the transport then asks getsockname).
             ctx = new ProxyContext(plan, client, socket.RemoteEndPoint, socket.LocalEndPoint);
             _sweeper.Register(ctx);
-            if (!plan.AcceptProxyFrom.IsEmpty && plan.AcceptProxyFrom.Contains(ctx.ClientEndPoint.Address) && !await ReadProxyHeaderAsync(ctx).ConfigureAwait(false))
+            var pipeline = plan.Pipeline ??= Layers.ClientPipeline.Build(plan, _proxyProtocolIn, _tcp, _http);
+            foreach (var layer in pipeline.Layers)
             {
-                return;
+                if (!await layer.OnAcceptedAsync(ctx).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
             if (plan.Runtime.Pool is { } pool)
             {
                 ctx.Pool = _balancing.Pool(pool.Name);
                 ctx.PoolCounters = _counters.Pool(pool.Name);
             }
-            // TLS (client-ssl) slots in here: client.Wrap(sslStream) after the handshake, before the protocol reads.
             if (_events.IsActive(ctx) && await _events.OnEventAsync(ProxyEvent.ClientAccepted, ctx).ConfigureAwait(false) is not ProxyEventStatus.Continue and var accepted)
             {
                 await Rules.RuleOutcome.EndAsync(ctx, accepted).ConfigureAwait(false);
                 return;
             }
-            if (plan.Http is null)
-            {
-                await _tcp.RunAsync(ctx).ConfigureAwait(false);
-            }
-            else
-            {
-                await _http.RunAsync(ctx).ConfigureAwait(false);
-            }
+            await pipeline.Protocol.RunAsync(ctx).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -110,26 +108,5 @@ public sealed class ConnectionHandler
             counters.Closed();
             closed?.Invoke();
         }
-    }
-
-    private async ValueTask<bool> ReadProxyHeaderAsync(ProxyContext ctx)
-    {
-        var seconds = ctx.Plan.Http?.HeaderTimeout ?? 10;
-        ctx.SetDeadline(seconds * 1000L, TerminationCause.ClientTimeout);
-        var header = await ProxyProtocolReader.ReadAsync(ctx.Client.Transport).ConfigureAwait(false);
-        ctx.ClearDeadline();
-        if (header.Error is not null)
-        {
-            DataPlaneLog.ProxyProtocolRefused(_logger, ctx.Plan.Name, ctx.ClientEndPoint.ToString(), header.Error);
-            ctx.Fail(TerminationCause.ClientParseError);
-            ctx.Client.Abort();
-            return false;
-        }
-        if (header.Source is not null && header.Destination is not null)
-        {
-            ctx.ClientEndPoint = header.Source;
-            ctx.LocalEndPoint = header.Destination;
-        }
-        return true;
     }
 }
