@@ -21,8 +21,11 @@ public sealed class TcpProxy : Pipeline.Layers.IConnectionProtocol
     private readonly ServerConnector _connector;
     private readonly DataPlaneCounters _counters;
 
-    public TcpProxy(ServerConnector connector, DataPlaneCounters counters)
+    private readonly IProxyEventSink _events;
+
+    public TcpProxy(ServerConnector connector, DataPlaneCounters counters, IProxyEventSink events)
     {
+        _events = events;
         _connector = connector;
         _counters = counters;
     }
@@ -121,9 +124,9 @@ public sealed class TcpProxy : Pipeline.Layers.IConnectionProtocol
             ctx.Balancing.Dispose();
             server.Close(abort: cause != TerminationCause.None);
             ctx.Server = null;
-            if (ctx.Rules is { } r)
+            if (_events.IsActive(ctx))
             {
-                r.Dispatch(Scripting.Events.RuleEvent.ServerClosed);
+                await _events.OnEventAsync(ProxyEvent.ServerClosed, ctx).ConfigureAwait(false);
             }
         }
     }
