@@ -64,7 +64,10 @@ CONF
 cat >"$W/haproxy.cfg" <<CONF
 global
   nbthread 1
-  maxconn $(( (NOFILE - 100) / 2 ))
+  # haproxy sizes its fd needs as two per connection and refuses a limit below that unless told not to; the idle
+  # HTTP scenario holds one descriptor per client (the server side is pooled), so it needs maxconn close to the limit.
+  maxconn $(( NOFILE - 200 ))
+  no strict-limits
 defaults
   timeout connect 5s
   timeout client 600s
@@ -174,7 +177,7 @@ for_proxies() { # scenario mode count l4?: runs measure for every chosen proxy t
 }
 
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(nproc) cpu, $(free -g | awk '/Mem:/ {print $2}') GB, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "versions: $(nginx -v 2>&1 | cut -d/ -f2), haproxy $(haproxy -v | head -1 | awk '{print $3}'), dotnet $(dotnet --version), fulcrum $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)"
+echo "versions: $(nginx -v 2>&1 | cut -d/ -f2), haproxy $(haproxy -v | head -1 | awk '{print $3}'), dotnet $(dotnet --version), fulcrum $FULCRUM_DLL (tree at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null))"
 echo "fd limit $NOFILE; warm-up $WARM connections; settle ${SETTLE}s; after = ${AFTER_WAIT}s after the last close"
 has idle-http && for_proxies idle-http http "$N_HTTP" http
 has idle-l4 && for_proxies idle-l4 tcp "$N_L4" l4
