@@ -3,6 +3,8 @@
 # Each proxy's resident set (VmRSS of the process and its children, from /proc/PID/status) is read before a load
 # (after a small warm-up of the same kind, so JIT and pools are not charged to the connections), during it (every
 # connection open and idle, after a short settle) and after it (every connection closed, after AFTER_WAIT seconds).
+# Fulcrum is started anew (fresh data dir, config through the API) for each scenario (FRESH=0: one process for all);
+# haproxy and nginx run throughout, so their "before" is what the previous scenario left.
 # Scenarios (SCENARIOS, default: all four):
 #   idle-http  N_HTTP (10,000) keep-alive client connections, each made one request, then idles: KiB per connection.
 #   idle-l4    N_L4 (10,000, or fewer if the fd limit cannot hold both sides) L4 pairs, client + server connection,
@@ -30,8 +32,8 @@ for tool in nginx haproxy; do
 done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 NOFILE=$(ulimit -n)
-# A pair is two descriptors in the proxy; keep ~300 for the process's own files, listeners and the API.
-MAXPAIRS=$(( (NOFILE - 300) / 2 ))
+# A pair is two descriptors in the proxy; keep ~500 for the process's own files, listeners and the API.
+MAXPAIRS=$(( (NOFILE - 500) / 2 ))
 N_HTTP=${N_HTTP:-10000}; N_SLOW=${N_SLOW:-2000}
 N_L4=${N_L4:-10000}; (( N_L4 > MAXPAIRS )) && N_L4=$MAXPAIRS
 N_L4B=${N_L4B:-5000}; (( N_L4B > MAXPAIRS )) && N_L4B=$MAXPAIRS
@@ -103,15 +105,31 @@ start() { # name command...: starts it in the background, records its pid in PID
 start backend nginx -c "$W/backend.conf"
 start nginx nginx -c "$W/nginxproxy.conf"
 start haproxy haproxy -f "$W/haproxy.cfg" -db
-FULCRUM_ADMIN_PASSWORD=bench-Secret-1 start fulcrum dotnet "$FULCRUM_DLL" run --data "$W/data" --mgmt 127.0.0.1:$MGMT
-for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$MGMT/healthz >/dev/null && break; sleep 0.2; done
 api() { curl -sf -u admin:bench-Secret-1 -H 'content-type: application/json' -X POST "http://127.0.0.1:$MGMT$1" -d "$2" >/dev/null || echo "api $1 failed" >&2; }
-api /api/v1/profiles/http '{"name":"http-rss","headerTimeout":10,"keepAliveTimeout":600}'
-api /api/v1/profiles/tcp '{"name":"tcp-rss","idleTimeout":600}'
-api /api/v1/pools "{\"name\":\"be\",\"members\":[{\"address\":\"127.0.0.1\",\"port\":$BE}]}"
-api /api/v1/virtuals "{\"name\":\"http\",\"destination\":\"127.0.0.1:$FUL\",\"pool\":\"be\",\"profiles\":[\"tcp-rss\",\"http-rss\",\"oneconnect\"]}"
-api /api/v1/virtuals "{\"name\":\"l4\",\"destination\":\"127.0.0.1:$FUL4\",\"pool\":\"be\",\"profiles\":[\"tcp-rss\"]}"
-for port in $BE $NGX $HAP $FUL $HAP4 $FUL4; do
+# A new Fulcrum process (fresh data dir, config made through the API) for each scenario, unless FRESH=0: every row
+# then starts from a process that has only been started and warmed, as in issue 13's figures.
+RUN=0
+start_fulcrum() {
+  if [[ -n ${PID_fulcrum:-} ]]; then
+    kill "$PID_fulcrum" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$PID_fulcrum" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$PID_fulcrum" 2>/dev/null
+    sed -i "/^$PID_fulcrum\$/d" "$W/pids"
+  fi
+  RUN=$((RUN + 1))
+  FULCRUM_ADMIN_PASSWORD=bench-Secret-1 start fulcrum dotnet "$FULCRUM_DLL" run --data "$W/data$RUN" --mgmt 127.0.0.1:$MGMT
+  for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$MGMT/healthz >/dev/null && break; sleep 0.2; done
+  api /api/v1/profiles/http '{"name":"http-rss","headerTimeout":10,"keepAliveTimeout":600}'
+  api /api/v1/profiles/tcp '{"name":"tcp-rss","idleTimeout":600}'
+  api /api/v1/pools "{\"name\":\"be\",\"members\":[{\"address\":\"127.0.0.1\",\"port\":$BE}]}"
+  api /api/v1/virtuals "{\"name\":\"http\",\"destination\":\"127.0.0.1:$FUL\",\"pool\":\"be\",\"profiles\":[\"tcp-rss\",\"http-rss\",\"oneconnect\"]}"
+  api /api/v1/virtuals "{\"name\":\"l4\",\"destination\":\"127.0.0.1:$FUL4\",\"pool\":\"be\",\"profiles\":[\"tcp-rss\"]}"
+  for port in $FUL $FUL4; do
+    for _ in $(seq 1 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
+  done
+}
+[[ " $PROXIES " == *" fulcrum "* ]] && start_fulcrum
+for port in $BE $NGX $HAP $HAP4; do
   for _ in $(seq 1 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
 done
 
@@ -137,11 +155,12 @@ warm() { # mode port: a small load of the same kind, opened and closed, before t
   gen "$1" "127.0.0.1:$2" "$WARM" --release "$W/release-warm" >/dev/null 2>&1
   rm -f "$W/release-warm"; sleep 2
 }
-ROWS=()
+ROWS=(); MEASURED=0
 measure() { # scenario proxy pid port mode count
   local scenario=$1 proxy=$2 pid=$3 port=$4 mode=$5 n=$6
   local out="$W/gen-$scenario-$proxy.log" release="$W/release-$scenario-$proxy"
-  [[ $mode != slowloris ]] && warm "$mode" "$port"
+  # The same kind of load, small; slowloris is warmed with whole requests (same parser, no 10 s wait).
+  warm "$([[ $mode == slowloris ]] && echo http || echo "$mode")" "$port"
   local before during after ready opened failed extra=""
   before=$(rss "$pid")
   gen "$mode" "127.0.0.1:$port" "$n" --release "$release" --max-seconds 240 >"$out" 2>&1 &
@@ -169,7 +188,8 @@ for_proxies() { # scenario mode count l4?: runs measure for every chosen proxy t
   local scenario=$1 mode=$2 n=$3 l4=$4 p
   for p in $PROXIES; do
     case $p in
-      fulcrum) measure "$scenario" fulcrum "$PID_fulcrum" "$([[ $l4 == l4 ]] && echo $FUL4 || echo $FUL)" "$mode" "$n" ;;
+      fulcrum) (( RUN > 0 && ${FRESH:-1} == 1 && MEASURED > 0 )) && start_fulcrum; MEASURED=1
+        measure "$scenario" fulcrum "$PID_fulcrum" "$([[ $l4 == l4 ]] && echo $FUL4 || echo $FUL)" "$mode" "$n" ;;
       haproxy) measure "$scenario" haproxy "$PID_haproxy" "$([[ $l4 == l4 ]] && echo $HAP4 || echo $HAP)" "$mode" "$n" ;;
       nginx) [[ $l4 == l4 ]] || measure "$scenario" nginx "$PID_nginx" $NGX "$mode" "$n" ;;
     esac
