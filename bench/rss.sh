@@ -17,13 +17,14 @@
 # Usage: bench/rss.sh                     (about 4-5 minutes; needs dotnet, python3, nginx, haproxy, curl)
 #   SCENARIOS="idle-http slowloris" PROXIES="fulcrum haproxy" AFTER_WAIT=15 N_HTTP=10000 bench/rss.sh
 #   FULCRUM_DLL=path/to/fulcrum.dll bench/rss.sh     (measure a build made elsewhere; default: builds appliance Release)
+#   BASE_PORT=9200: the loopback ports used are BASE_PORT+1..+6 and +80 (management API)
 set -u
 SCENARIOS=${SCENARIOS:-idle-http idle-l4 slowloris l4-close}
 PROXIES=${PROXIES:-fulcrum haproxy nginx}
 AFTER_WAIT=${AFTER_WAIT:-15}; SETTLE=${SETTLE:-3}; WARM=${WARM:-500}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/fulcrum-rss.XXXX)
-BE=9201; NGX=9202; HAP=9203; FUL=9204; HAP4=9205; FUL4=9206; MGMT=9280
+P=${BASE_PORT:-9200}; BE=$((P + 1)); NGX=$((P + 2)); HAP=$((P + 3)); FUL=$((P + 4)); HAP4=$((P + 5)); FUL4=$((P + 6)); MGMT=$((P + 80))
 
 for tool in nginx haproxy; do
   # nginx is also the backend: without it nothing can be measured.

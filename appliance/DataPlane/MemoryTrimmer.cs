@@ -52,7 +52,9 @@ public sealed class MemoryTrimmer : BackgroundService
         var before = Environment.WorkingSet;
         var started = Stopwatch.GetTimestamp();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        DataPlaneLog.MemoryTrimmed(_logger, peak, live, before >> 20, Environment.WorkingSet >> 20, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        DataPlaneLog.MemoryTrimmed(_logger, peak, live, before >> 20, Environment.WorkingSet >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20, elapsed);
     }
 }
 
