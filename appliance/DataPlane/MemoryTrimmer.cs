@@ -11,8 +11,11 @@ namespace Fulcrum.Appliance.DataPlane;
 /// almost nothing, so no generation-2 collection would ever run: the dead connections and the GC regions holding them
 /// stayed resident (RSS 682 MB after 5,000 L4 connections had closed). Every <see cref="Period"/> this compares the live
 /// connection count with its peak since the last trim; once it has fallen by half (and at least
-/// <see cref="TrimDecision.MinDrop"/>) and stopped falling, it runs one aggressive collection (compacting, blocking,
-/// decommitting the freed regions and trimming the shared array pool), at most once per <see cref="TrimDecision.MinInterval"/>.
+/// <see cref="TrimDecision.MinDrop"/>) and stopped falling, it runs a full collection, the pending finalizers, then one
+/// aggressive collection (compacting, blocking, decommitting the freed regions and trimming the shared array pool), at
+/// most once per <see cref="TrimDecision.MinInterval"/>. The finalizers matter: without them a single aggressive
+/// collection after 2,000 slowloris connections found 40 MiB still live (finalizable objects keep what they reference
+/// for one more collection) and RSS stayed ~35 MB above its start; with them, 9 MiB and back to the start.
 /// </summary>
 public sealed class MemoryTrimmer : BackgroundService
 {
@@ -51,6 +54,10 @@ public sealed class MemoryTrimmer : BackgroundService
     {
         var before = Environment.WorkingSet;
         var started = Stopwatch.GetTimestamp();
+        // Objects with finalizers (and all they reference) survive the first collection that finds them dead: run
+        // the finalizers, then collect aggressively.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var gc = GC.GetGCMemoryInfo(GCKind.Any);
