@@ -14,7 +14,7 @@
 #   l4-close   N_L4B (5,000) idle L4 pairs (as idle-l4), then all closed.
 # The backend is nginx (one worker, `return 200`, keep-alive 600 s), which also holds the L4 pairs' server side.
 # nginx is not measured at L4 (this nginx build has no stream module). The load generator is bench/conns.py.
-# Usage: bench/rss.sh                     (about 4-5 minutes; needs dotnet, python3, nginx, haproxy, curl)
+# Usage: bench/rss.sh                     (about 5-6 minutes; needs dotnet, python3, nginx, haproxy, curl)
 #   SCENARIOS="idle-http slowloris" PROXIES="fulcrum haproxy" AFTER_WAIT=15 N_HTTP=10000 bench/rss.sh
 #   FULCRUM_DLL=path/to/fulcrum.dll bench/rss.sh     (measure a build made elsewhere; default: builds appliance Release)
 #   BASE_PORT=9200: the loopback ports used are BASE_PORT+1..+6 and +80 (management API)
