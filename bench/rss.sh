@@ -23,7 +23,6 @@ SCENARIOS=${SCENARIOS:-idle-http idle-l4 slowloris l4-close}
 PROXIES=${PROXIES:-fulcrum haproxy nginx}
 AFTER_WAIT=${AFTER_WAIT:-15}; SETTLE=${SETTLE:-3}; WARM=${WARM:-500}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-W=$(mktemp -d /tmp/fulcrum-rss.XXXX)
 P=${BASE_PORT:-9200}; BE=$((P + 1)); NGX=$((P + 2)); HAP=$((P + 3)); FUL=$((P + 4)); HAP4=$((P + 5)); FUL4=$((P + 6)); MGMT=$((P + 80))
 
 for tool in nginx haproxy; do
@@ -31,6 +30,7 @@ for tool in nginx haproxy; do
   command -v $tool >/dev/null || { [[ $tool == nginx ]] && { echo "nginx is needed (the backend)" >&2; exit 1; }
     echo "$tool is not installed: not measured" >&2; PROXIES=${PROXIES//$tool/}; }
 done
+W=$(mktemp -d /tmp/fulcrum-rss.XXXX)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 NOFILE=$(ulimit -n)
 # A pair is two descriptors in the proxy; keep ~500 for the process's own files, listeners and the API.
