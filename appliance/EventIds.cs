@@ -26,6 +26,7 @@ internal static class EventIds
     public const int TransportStarted = 4040;
     public const int TransportLoopFailed = 4041;
     public const int TransportHandlerFailed = 4042;
+    public const int MemoryTrimmed = 4050;
 
     public const int ManagementListening = 3000;
     public const int ManagementUnhandled = 3001;

@@ -34,4 +34,7 @@ internal static partial class DataPlaneLog
 
     [LoggerMessage(EventIds.AccessLogFailed, LogLevel.Error, "Access log cannot be written to {Path}")]
     public static partial void AccessLogFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventIds.MemoryTrimmed, LogLevel.Information, "Connections fell from {Peak} to {Live}: memory given back, working set {BeforeMiB} -> {AfterMiB} MiB, managed heap {HeapMiB} MiB live of {CommittedMiB} MiB committed (full collection, {Milliseconds} ms)")]
+    public static partial void MemoryTrimmed(ILogger logger, int peak, int live, long beforeMiB, long afterMiB, long heapMiB, long committedMiB, long milliseconds);
 }

@@ -19,6 +19,7 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<DataPlaneCounters>();
         services.AddSingleton<Transport.ITransport>(sp => Transport.TransportFactory.Create(sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<TimeoutSweeper>();
+        services.AddHostedService<MemoryTrimmer>();
         services.AddSingleton<Rules.RuleSetCache>();
         services.AddSingleton<IProxyEventSink, Rules.RuleEventSink>();
         services.AddSingleton<OneConnectPool>();

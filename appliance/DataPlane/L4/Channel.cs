@@ -8,8 +8,9 @@ namespace Fulcrum.Appliance.DataPlane.L4;
 
 /// <summary>
 /// One direction of an L4 full proxy; the connection runs two. It holds one bounded buffer (half the tcp profile's
-/// proxyBufferHigh): it reads only when the previous chunk was written, so a slow receiver stops reads from the sender
-/// and the proxy's memory per connection stays fixed (backpressure). A FIN from the source becomes a FIN to the
+/// proxyBufferHigh) while bytes flow: it reads only when the previous chunk was written, so a slow receiver stops reads
+/// from the sender and the proxy's memory per connection stays fixed (backpressure). An idle direction holds none: it
+/// waits with a zero-byte read and rents the buffer when data is there. A FIN from the source becomes a FIN to the
 /// destination and the other direction goes on (half-close).
 /// When a rule holds this direction (<c>ctx.tcp.collect</c>) the channel first runs the holds (<see cref="TcpCollector"/>),
 /// one data event per hold; once the rule stops collecting it pumps as any channel, with no rule call per chunk.
@@ -51,12 +52,17 @@ public sealed class Channel
 
     public async Task RunAsync(int bufferSize)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        // Held only while bytes flow: an idle direction holds no buffer (see the end of the loop).
+        byte[]? buffer = null;
         try
         {
-            if (_holding is { } rules && !await HoldAsync(rules, buffer).ConfigureAwait(false))
+            if (_holding is { } rules)
             {
-                return;
+                buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+                if (!await HoldAsync(rules, buffer).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
             var idle = _ctx.Plan.IdleTimeoutMs;
             while (true)
@@ -64,6 +70,12 @@ public sealed class Channel
                 int n;
                 try
                 {
+                    if (buffer is null)
+                    {
+                        // Wait for data (or the end) with a zero-byte read, then take a buffer for it.
+                        await _from.Stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                        buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+                    }
                     n = await _from.Stream.ReadAsync(buffer.AsMemory(0, bufferSize)).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
@@ -89,11 +101,21 @@ public sealed class Channel
                     return;
                 }
                 Bytes += n;
+                if (n < bufferSize)
+                {
+                    // A short read drained the socket: the next read would wait, so the buffer goes back to the pool
+                    // for that time. A stream that fills the buffer keeps it (no extra syscall on bulk transfers).
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
