@@ -10,7 +10,7 @@ import { ApiError, api, describe, enc } from '../api';
 import { ActionStatus, ErrorBox, Link, Loading, useAction } from '../components';
 import { FieldErrors } from '../forms';
 import { dataGroupMethods, events, globals, limiterMethods, members, type HostName } from '../hostApi';
-import { notify } from '../notices';
+import { notify, withdraw } from '../notices';
 import { navigate } from '../router';
 import { canWrite, session } from '../session';
 import { useStore } from '../store';
@@ -201,6 +201,9 @@ export function RuleEditor(props: { name: string | null }) {
       return;
     }
     setNameErrors([]);
+    // The previous save's notice is about older text: it goes while this one runs, so "Saved" always means this save.
+    const savedKey = `saved-rule:${name}`;
+    withdraw(savedKey);
     const body = { name, source: source(), description: description || null };
     const result = await save.run(
       `Saving rule '${name}'`,
@@ -218,7 +221,7 @@ export function RuleEditor(props: { name: string | null }) {
     if (result !== undefined) {
       mark([]);
       setCheck({ state: 'ok', count: 0 });
-      notify('ok', `Saved rule '${name}'`);
+      notify('ok', `Saved rule '${name}'`, savedKey);
       if (!exists.current) {
         exists.current = true;
         navigate(`/rules/${enc(name)}`, true);
