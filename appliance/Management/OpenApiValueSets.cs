@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.Config.Model;
 using Fulcrum.Appliance.Config.Validation;
@@ -17,7 +18,8 @@ namespace Fulcrum.Appliance.Management;
 /// <c>type</c>, a user's <c>role</c>…) list those values as an <c>enum</c>, taken from the same sets the validators check;</item>
 /// <item>numbers are numbers: the API reads and writes JSON with strict number handling (<see cref="Config.ConfigJson"/>),
 /// while the document generator assumes the web default that also reads numbers written as strings;</item>
-/// <item>the status report's properties are all required: it is only ever written, with every property present.</item>
+/// <item>the status report's properties are all required (it is only ever written, with every property present), and
+/// so are computed properties elsewhere (written, never read).</item>
 /// </list>
 /// </summary>
 internal sealed class OpenApiValueSets : IOpenApiSchemaTransformer
@@ -66,9 +68,21 @@ internal sealed class OpenApiValueSets : IOpenApiSchemaTransformer
                 schema.Enum.Add(null!);
             }
         }
-        if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Type.Namespace == typeof(ApplianceStatus).Namespace && schema.Properties is { Count: > 0 })
+        // An object's own schema (also when it is first met as some property's value: then JsonPropertyInfo is that property).
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
         {
-            schema.Required = new SortedSet<string>(schema.Properties.Keys, StringComparer.Ordinal);
+            if (context.JsonTypeInfo.Type.Namespace == typeof(ApplianceStatus).Namespace)
+            {
+                schema.Required = new SortedSet<string>(schema.Properties.Keys, StringComparer.Ordinal);
+            }
+            else
+            {
+                // A property the serializer can only write (a computed one, such as a diff's counts) is in every answer.
+                foreach (var computed in context.JsonTypeInfo.Properties.Where(p => p.Set is null && schema.Properties.ContainsKey(p.Name)))
+                {
+                    (schema.Required ??= new SortedSet<string>(StringComparer.Ordinal)).Add(computed.Name);
+                }
+            }
         }
         return Task.CompletedTask;
     }
