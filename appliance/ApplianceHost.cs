@@ -67,7 +67,7 @@ public static class ApplianceHost
         services.AddFulcrumRules();
         services.AddFulcrumAuth(db);
         services.AddDataPlane(Path.Combine(options.DataDir, "logs"));
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi("v1", o => o.AddSchemaTransformer<OpenApiValueSets>().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Fulcrum management API";
             doc.Info.Description = "Pools, members, nodes, monitors, profiles, rules, certificates, data groups and virtual servers; generations, rollback and audit. Errors are RFC 9457 problem documents.";

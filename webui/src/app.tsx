@@ -12,7 +12,7 @@ import { logout, restoreSession, session, type Role } from './session';
 import { startStatusStream, stopStatusStream } from './status';
 import { useStore } from './store';
 
-kinds.pools.rowDetail = (o, ctx) => <PoolMembersRow pool={o} canWrite={ctx.canWrite} reload={ctx.reload} />;
+kinds.poolKind.rowDetail = (o, ctx) => <PoolMembersRow pool={o} canWrite={ctx.canWrite} reload={ctx.reload} />;
 
 interface NavItem {
   href: string;

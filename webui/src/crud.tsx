@@ -7,16 +7,16 @@ import { memberStates, parseRecords, type KindSpec } from './kinds';
 import { notify, notifyError } from './notices';
 import { navigate } from './router';
 import { MemberHealth, memberKey } from './health';
+import type { ConfigView, Pool, PoolMember, PoolMemberState } from './generated/openapi';
 import { canWrite, session } from './session';
 import { live } from './status';
 import { useStore } from './store';
 
 /** Names of other objects offered as choices in forms, from the current config. */
 export async function loadFormContext(): Promise<FormContext> {
-  const r = await api.get<{ config: Record<string, unknown> }>('/api/v1/config');
-  const c = r.config as Record<string, Obj[] | Record<string, Obj[]>>;
-  const namesOf = (xs: unknown) => (Array.isArray(xs) ? (xs as Obj[]).map((x) => String(x.name)) : []);
-  const profiles = (c.profiles ?? {}) as Record<string, Obj[]>;
+  const c = (await api.get<ConfigView>('/api/v1/config')).config;
+  const namesOf = (xs?: { name: string }[]) => (xs ?? []).map((x) => x.name);
+  const profiles = c.profiles ?? {};
   return {
     pools: namesOf(c.pools),
     monitors: namesOf(c.monitors),
@@ -187,12 +187,14 @@ function stripView(spec: KindSpec, o: Obj): Obj {
   return copy;
 }
 
+const memberFields: (keyof PoolMember)[] = ['address', 'port', 'ratio', 'priorityGroup', 'connectionLimit', 'state', 'description'];
+
 /** Every field key an error may land on, including each member's fields. */
 function fieldKeys(spec: KindSpec, value: Obj): string[] {
   const keys = spec.fields.map((f) => f.key);
   if (Array.isArray(value.members)) {
     value.members.forEach((_, i) => {
-      for (const f of ['address', 'port', 'ratio', 'priorityGroup', 'connectionLimit', 'state', 'description']) keys.push(`members/${i}/${f}`);
+      for (const f of memberFields) keys.push(`members/${i}/${f}`);
     });
   }
   return keys;
@@ -288,11 +290,12 @@ function ObjectDialog(props: { spec: KindSpec; editing: NonNullable<Editing>; re
 
 function MembersEditor(props: { value: Obj; onChange: (v: Obj) => void; errors: Record<string, string[]>; readOnly: boolean }) {
   const members = (Array.isArray(props.value.members) ? props.value.members : []) as Obj[];
-  const set = (i: number, k: string, v: unknown) => props.onChange({ ...props.value, members: members.map((m, j) => (j === i ? { ...m, [k]: v } : m)) });
-  const add = () => props.onChange({ ...props.value, members: [...members, { address: '', port: 80, ratio: 1, priorityGroup: 0, connectionLimit: 0, state: 'enabled' }] });
+  const set = (i: number, k: keyof PoolMember, v: unknown) => props.onChange({ ...props.value, members: members.map((m, j) => (j === i ? { ...m, [k]: v } : m)) });
+  const fresh: PoolMember = { address: '', port: 80, ratio: 1, priorityGroup: 0, connectionLimit: 0, state: 'enabled' };
+  const add = () => props.onChange({ ...props.value, members: [...members, fresh] });
   const remove = (i: number) => props.onChange({ ...props.value, members: members.filter((_, j) => j !== i) });
-  const err = (i: number, k: string) => props.errors[`members/${i}/${k}`];
-  const cell = (i: number, k: string, label: string, type: 'text' | 'number') => {
+  const err = (i: number, k: keyof PoolMember) => props.errors[`members/${i}/${k}`];
+  const cell = (i: number, k: keyof PoolMember, label: string, type: 'text' | 'number') => {
     const id = `m-${i}-${k}`;
     const e = err(i, k);
     return (
@@ -404,19 +407,19 @@ function RecordsEditor(props: { spec: FieldSpec; value: Obj; onChange: (v: Obj) 
 }
 
 /** Pool list rows show each member with quick state changes (one member PATCH each). */
-export function PoolMembersRow(props: { pool: Obj; canWrite: boolean; reload: () => void }) {
-  const members = (Array.isArray(props.pool.members) ? props.pool.members : []) as Obj[];
+export function PoolMembersRow(props: { pool: Pool; canWrite: boolean; reload: () => void }) {
+  const members = props.pool.members ?? [];
   const act = useAction();
-  const pool = String(props.pool.name);
-  const keyOf = (m: Obj) => memberKey(String(m.address), Number(m.port));
+  const pool = props.pool.name;
+  const keyOf = (m: PoolMember) => memberKey(m.address, m.port);
   // Health comes from the live status stream the console keeps open.
   const status = useStore(live).status;
   const health = status?.pools.find((p) => p.name === pool)?.members ?? [];
-  async function change(m: Obj, state: string) {
+  async function change(m: PoolMember, state: PoolMemberState) {
     await act.run(`Setting ${keyOf(m)} ${state}`, () => api.patch(`/api/v1/pools/${enc(pool)}/members/${enc(keyOf(m))}`, { state }), () => `${keyOf(m)} is now ${state}`);
     props.reload();
   }
-  async function remove(m: Obj) {
+  async function remove(m: PoolMember) {
     await act.run(`Removing ${keyOf(m)}`, () => api.del(`/api/v1/pools/${enc(pool)}/members/${enc(keyOf(m))}`), () => `Removed ${keyOf(m)} from ${pool}`);
     props.reload();
   }

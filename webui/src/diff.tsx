@@ -2,24 +2,8 @@
 // added objects whole, changed objects field by field (old → new), a rule's source as unified-diff hunks, removed
 // objects by name. The shape is appliance/Config/Diff/ (docs/BUNDLES.md).
 
-export interface FieldChange {
-  path: string;
-  old: unknown;
-  new: unknown;
-}
-export interface DiffHunk {
-  oldStart: number;
-  oldLines: number;
-  newStart: number;
-  newLines: number;
-  lines: string[];
-}
-export interface ConfigDiff {
-  added: { kind: string; name: string; object: unknown }[];
-  changed: { kind: string; name: string; fields: FieldChange[]; sourceDiff: DiffHunk[] | null }[];
-  removed: { kind: string; name: string }[];
-  counts: { added: number; changed: number; removed: number };
-}
+export type { ConfigDiff, DiffHunk, FieldChange } from './generated/openapi';
+import type { ConfigDiff, DiffHunk } from './generated/openapi';
 
 export const isConfigDiff = (v: unknown): v is ConfigDiff =>
   !!v && typeof v === 'object' && ['added', 'changed', 'removed'].every((k) => Array.isArray((v as Record<string, unknown>)[k]));

@@ -1,14 +1,16 @@
 import type { ComponentChildren } from 'preact';
 import type { FieldError } from './api';
 
+/** A form's working copy of an object, read and written by field key (the generic editor's view of any kind). */
 export type Obj = Record<string, unknown>;
 
-export interface FieldSpec {
-  key: string;
+/** One field of a kind's form; <T> is the kind's generated API type, so a key or value the API renamed fails tsc. */
+export interface FieldSpec<T = Obj> {
+  key: keyof T & string;
   label: string;
   type: 'text' | 'number' | 'bool' | 'select' | 'list' | 'numlist' | 'textarea' | 'multi' | 'password' | 'file-text';
   /** For select and multi: the choices (a function when they come from other objects). */
-  options?: string[] | ((ctx: FormContext) => string[]);
+  options?: readonly string[] | ((ctx: FormContext) => readonly string[]);
   /** select: allow "none" (null). */
   optional?: boolean;
   help?: string;
@@ -17,7 +19,7 @@ export interface FieldSpec {
   /** Shown only when the object is created (e.g. the name). */
   createOnly?: boolean;
   /** Shown only for some objects (e.g. cookie fields for cookie persistence). */
-  when?: (value: Obj) => boolean;
+  when?: (value: Partial<T>) => boolean;
   rows?: number;
 }
 

@@ -1,33 +1,70 @@
 import type { ComponentChildren } from 'preact';
 import { Badge, formatTime } from './components';
 import type { FieldSpec, FormContext, Obj } from './forms';
+import {
+  clientSslProfileClientCertificateValues,
+  dataGroupTypeValues,
+  httpProfileServerHeaderActionValues,
+  monitorTypeValues,
+  persistenceProfileCookieMethodValues,
+  persistenceProfileCookieSameSiteValues,
+  persistenceProfileMethodValues,
+  poolLoadBalancingModeValues,
+  poolMemberStateValues,
+  poolServiceDownActionValues,
+  tcpProfileProxyProtocolValues,
+  userRoleValues,
+  virtualServerSourceAddressTranslationValues,
+  virtualServerTypeValues,
+  type Certificate,
+  type ClientSslProfile,
+  type DataGroup,
+  type HttpProfile,
+  type Monitor,
+  type Node,
+  type OneConnectProfile,
+  type PersistenceProfile,
+  type Pool,
+  type Rule,
+  type ServerSslProfile,
+  type TcpProfile,
+  type User,
+  type VirtualServer,
+} from './generated/openapi';
 
-/** Everything the generic list-and-form page needs to know about one kind of object. */
-export interface KindSpec {
+/**
+ * Everything the generic list-and-form page needs to know about one kind of object. <T> is the kind's type generated
+ * from the appliance's OpenAPI document (src/generated/openapi.ts): columns, fields, conditions and defaults are
+ * checked against it. The pages see every kind as KindSpec<Obj> (see kind()).
+ */
+export interface KindSpec<T = Obj> {
   /** API path under /api/v1 (also the prefix of problem paths). */
   kind: string;
   title: string;
   singular: string;
   /** Write permission key (the kind as the appliance's roles know it). */
   writeKind: string;
-  columns: { label: string; render: (o: Obj) => ComponentChildren }[];
-  fields: FieldSpec[];
-  defaults: () => Obj;
+  columns: { label: string; render: (o: T) => ComponentChildren }[];
+  fields: FieldSpec<T>[];
+  defaults: () => Partial<T>;
   builtIns?: string[];
   /** Fields the API shows but does not accept (certificate details); dropped before saving. */
-  viewOnly?: string[];
+  viewOnly?: (keyof T & string)[];
   /** Write-only fields kept unchanged when left empty on edit (a certificate's key, a user's password). */
-  writeOnly?: string[];
+  writeOnly?: (keyof T & string)[];
   /** Objects are edited on their own page (rules) instead of in a dialog. */
   editPage?: (name: string) => string;
-  toForm?: (o: Obj) => Obj;
+  toForm?: (o: T) => Obj;
   fromForm?: (f: Obj) => Obj;
   /** Users are not config objects: edits are merge patches of a few fields. */
   patchOnEdit?: boolean;
   /** Extra per-row content under the row (pool members). */
-  rowDetail?: (o: Obj, ctx: RowContext) => ComponentChildren;
-  keyOf?: (o: Obj) => string;
+  rowDetail?: (o: T, ctx: RowContext) => ComponentChildren;
+  keyOf?: (o: T) => string;
 }
+
+/** A kind checked against its API type <T>, then seen by the generic pages as a form of fields. */
+const kind = <T,>(spec: KindSpec<T>): KindSpec => spec as unknown as KindSpec;
 
 export interface RowContext {
   canWrite: boolean;
@@ -38,16 +75,13 @@ const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : '');
 const names = (key: string) => (ctx: FormContext) => ctx[key] ?? [];
 
-export const lbModes = [
-  'round-robin', 'ratio', 'least-connections', 'weighted-least-connections', 'ratio-least-connections', 'fastest',
-  'observed', 'predictive', 'least-sessions', 'random', 'power-of-two', 'source-hash', 'consistent-hash',
-];
-export const memberStates = ['enabled', 'disabled', 'forced-offline'];
+export const memberStates = poolMemberStateValues;
 
-const name: FieldSpec = { key: 'name', label: 'Name', type: 'text', required: true, createOnly: true, help: 'letters, digits, _ . -; cannot be changed later' };
-const description: FieldSpec = { key: 'description', label: 'Description', type: 'text' };
+/** Every kind has a name and most a description. */
+const name = { key: 'name', label: 'Name', type: 'text', required: true, createOnly: true, help: 'letters, digits, _ . -; cannot be changed later' } as const;
+const description = { key: 'description', label: 'Description', type: 'text' } as const;
 
-export const virtuals: KindSpec = {
+export const virtuals = kind<VirtualServer>({
   kind: 'virtuals',
   title: 'Virtual servers',
   singular: 'virtual server',
@@ -63,21 +97,22 @@ export const virtuals: KindSpec = {
     name,
     description,
     { key: 'destination', label: 'Destination', type: 'text', required: true, placeholder: '127.0.0.1:8000', help: 'ip:port; IPv6 as [::1]:443' },
-    { key: 'type', label: 'Type', type: 'select', options: ['standard', 'performance-l4'] },
+    { key: 'type', label: 'Type', type: 'select', options: virtualServerTypeValues },
     { key: 'pool', label: 'Pool', type: 'select', optional: true, options: names('pools') },
     { key: 'profiles', label: 'Profiles (one per kind)', type: 'multi', options: names('profiles') },
     { key: 'rules', label: 'Rules, in the order they run', type: 'list', options: names('rules'), placeholder: 'rule-a, rule-b' },
     { key: 'persistence', label: 'Persistence', type: 'select', optional: true, options: names('persistence') },
     { key: 'fallbackPersistence', label: 'Fallback persistence', type: 'select', optional: true, options: names('persistence') },
-    { key: 'sourceAddressTranslation', label: 'Source address translation', type: 'select', options: ['none', 'automap', 'snat'] },
+    { key: 'sourceAddressTranslation', label: 'Source address translation', type: 'select', options: virtualServerSourceAddressTranslationValues },
     { key: 'snatPool', label: 'SNAT addresses', type: 'list', when: (v) => v.sourceAddressTranslation === 'snat' },
     { key: 'connectionLimit', label: 'Connection limit (0 = none)', type: 'number' },
     { key: 'enabled', label: 'Enabled', type: 'bool' },
   ],
   defaults: () => ({ type: 'standard', profiles: ['tcp'], rules: [], sourceAddressTranslation: 'automap', connectionLimit: 0, enabled: true }),
-};
+});
 
-export const pools: KindSpec = {
+/** Pools, typed: the app adds the member rows (rowDetail) here. */
+export const poolKind: KindSpec<Pool> = {
   kind: 'pools',
   title: 'Pools',
   singular: 'pool',
@@ -85,25 +120,26 @@ export const pools: KindSpec = {
   columns: [
     { label: 'Method', render: (o) => str(o.loadBalancingMode) },
     { label: 'Monitors', render: (o) => list(o.monitors) },
-    { label: 'Members', render: (o) => String(Array.isArray(o.members) ? o.members.length : 0) },
+    { label: 'Members', render: (o) => String(o.members?.length ?? 0) },
   ],
   fields: [
     name,
     description,
-    { key: 'loadBalancingMode', label: 'Load-balancing method', type: 'select', options: lbModes },
+    { key: 'loadBalancingMode', label: 'Load-balancing method', type: 'select', options: poolLoadBalancingModeValues },
     { key: 'monitors', label: 'Monitors', type: 'multi', options: names('monitors') },
     { key: 'monitorMinUp', label: 'Monitors that must pass (0 = all)', type: 'number' },
     { key: 'minActiveMembers', label: 'Priority-group activation: min active members (0 = off)', type: 'number' },
     { key: 'slowRampTime', label: 'Slow ramp time (s)', type: 'number' },
-    { key: 'serviceDownAction', label: 'Action on service down', type: 'select', options: ['none', 'reset', 'reselect'] },
+    { key: 'serviceDownAction', label: 'Action on service down', type: 'select', options: poolServiceDownActionValues },
     { key: 'reselectTries', label: 'Reselect tries', type: 'number' },
     { key: 'hashKey', label: 'Hash key', type: 'text', placeholder: 'source-address, header:NAME, cookie:NAME, uri, rule', when: (v) => v.loadBalancingMode === 'consistent-hash' || v.loadBalancingMode === 'source-hash' },
     { key: 'members', label: 'Members', type: 'members' as FieldSpec['type'] },
   ],
   defaults: () => ({ loadBalancingMode: 'round-robin', monitors: [], monitorMinUp: 0, minActiveMembers: 0, slowRampTime: 0, serviceDownAction: 'none', reselectTries: 0, members: [] }),
 };
+export const pools = kind(poolKind);
 
-export const nodes: KindSpec = {
+export const nodes = kind<Node>({
   kind: 'nodes',
   title: 'Nodes',
   singular: 'node',
@@ -123,9 +159,9 @@ export const nodes: KindSpec = {
     { key: 'state', label: 'State', type: 'select', options: memberStates },
   ],
   defaults: () => ({ monitors: [], connectionLimit: 0, ratio: 1, state: 'enabled' }),
-};
+});
 
-export const monitors: KindSpec = {
+export const monitors = kind<Monitor>({
   kind: 'monitors',
   title: 'Monitors',
   singular: 'monitor',
@@ -139,7 +175,7 @@ export const monitors: KindSpec = {
   fields: [
     name,
     description,
-    { key: 'type', label: 'Type', type: 'select', required: true, options: ['tcp', 'tcp-half-open', 'http', 'https', 'udp', 'icmp', 'external'] },
+    { key: 'type', label: 'Type', type: 'select', required: true, options: monitorTypeValues },
     { key: 'interval', label: 'Interval (s)', type: 'number' },
     { key: 'timeout', label: 'Timeout (s)', type: 'number' },
     { key: 'upInterval', label: 'Up interval (s, 0 = interval)', type: 'number' },
@@ -154,12 +190,12 @@ export const monitors: KindSpec = {
     { key: 'arguments', label: 'Arguments', type: 'list', when: (v) => v.type === 'external' },
   ],
   defaults: () => ({ type: 'tcp', interval: 5, timeout: 16, upInterval: 0, timeUntilUp: 0, manualResume: false, destination: '*:*' }),
-};
+});
 
-const profileCommon = [name, description];
+const profileCommon = [name, description] as const;
 
 export const profileKinds: KindSpec[] = [
-  {
+  kind<TcpProfile>({
     kind: 'profiles/tcp', title: 'TCP profiles', singular: 'tcp profile', writeKind: 'profiles/tcp', builtIns: ['tcp'],
     columns: [
       { label: 'Connect / idle timeout', render: (o) => `${str(o.connectTimeout)} s / ${str(o.idleTimeout)} s` },
@@ -174,12 +210,13 @@ export const profileKinds: KindSpec[] = [
       { key: 'receiveBufferSize', label: 'Receive buffer (bytes)', type: 'number' },
       { key: 'proxyBufferHigh', label: 'Proxy buffer high (bytes)', type: 'number' },
       { key: 'proxyBufferLow', label: 'Proxy buffer low (bytes)', type: 'number' },
-      { key: 'proxyProtocol', label: 'PROXY protocol to members', type: 'select', options: ['none', 'v1', 'v2'] },
+      { key: 'proxyProtocol', label: 'PROXY protocol to members', type: 'select', options: tcpProfileProxyProtocolValues },
       { key: 'acceptProxyProtocolFrom', label: 'Accept PROXY protocol from (CIDR)', type: 'list' },
     ],
     defaults: () => ({ connectTimeout: 5, idleTimeout: 300, noDelay: true, keepAliveInterval: 1800, sendBufferSize: 65536, receiveBufferSize: 65536, proxyBufferHigh: 131072, proxyBufferLow: 98304, proxyProtocol: 'none' }),
-  },
-  {
+  }),
+
+  kind<HttpProfile>({
     kind: 'profiles/http', title: 'HTTP profiles', singular: 'http profile', writeKind: 'profiles/http', builtIns: ['http'],
     columns: [
       { label: 'X-Forwarded-For', render: (o) => (o.insertXForwardedFor ? 'insert' : 'no') },
@@ -190,7 +227,7 @@ export const profileKinds: KindSpec[] = [
       { key: 'insertXForwardedProto', label: 'Insert X-Forwarded-Proto', type: 'bool' },
       { key: 'insertVia', label: 'Insert Via', type: 'bool' },
       { key: 'trustedXForwardedFor', label: 'Trusted X-Forwarded-For sources (CIDR)', type: 'list' },
-      { key: 'serverHeaderAction', label: 'Server header', type: 'select', options: ['pass', 'remove', 'replace'] },
+      { key: 'serverHeaderAction', label: 'Server header', type: 'select', options: httpProfileServerHeaderActionValues },
       { key: 'serverHeaderValue', label: 'Server header value', type: 'text', when: (v) => v.serverHeaderAction === 'replace' },
       { key: 'maxRequestLineBytes', label: 'Max request line (bytes)', type: 'number' },
       { key: 'maxHeaderBytes', label: 'Max header block (bytes)', type: 'number' },
@@ -201,8 +238,9 @@ export const profileKinds: KindSpec[] = [
       { key: 'ruleErrorStatus', label: 'Status on rule error (0 = reset)', type: 'number' },
     ],
     defaults: () => ({ serverHeaderAction: 'pass', maxRequestLineBytes: 8192, maxHeaderBytes: 32768, maxHeaderCount: 100, headerTimeout: 10, keepAliveTimeout: 60, maxRequests: 0, ruleErrorStatus: 500 }),
-  },
-  {
+  }),
+
+  kind<ClientSslProfile>({
     kind: 'profiles/client-ssl', title: 'Client SSL profiles', singular: 'client-ssl profile', writeKind: 'profiles/client-ssl', builtIns: ['client-ssl'],
     columns: [
       { label: 'Certificate', render: (o) => str(o.certificate) },
@@ -214,12 +252,13 @@ export const profileKinds: KindSpec[] = [
       { key: 'protocols', label: 'Protocols', type: 'list', placeholder: 'tls1.2, tls1.3' },
       { key: 'ciphers', label: 'Ciphers', type: 'text' },
       { key: 'alpn', label: 'ALPN', type: 'list', placeholder: 'http/1.1' },
-      { key: 'clientCertificate', label: 'Client certificate', type: 'select', options: ['ignore', 'request', 'require'] },
+      { key: 'clientCertificate', label: 'Client certificate', type: 'select', options: clientSslProfileClientCertificateValues },
       { key: 'caCertificate', label: 'CA certificate', type: 'select', optional: true, options: names('certificates') },
     ],
     defaults: () => ({ protocols: ['tls1.2', 'tls1.3'], alpn: ['http/1.1'], clientCertificate: 'ignore', sniCertificates: [] }),
-  },
-  {
+  }),
+
+  kind<ServerSslProfile>({
     kind: 'profiles/server-ssl', title: 'Server SSL profiles', singular: 'server-ssl profile', writeKind: 'profiles/server-ssl', builtIns: ['server-ssl'],
     columns: [
       { label: 'Verify server', render: (o) => (o.verifyServer ? 'yes' : 'no') },
@@ -234,8 +273,9 @@ export const profileKinds: KindSpec[] = [
       { key: 'serverName', label: 'Server name (SNI)', type: 'text' },
     ],
     defaults: () => ({ protocols: ['tls1.2', 'tls1.3'], verifyServer: false }),
-  },
-  {
+  }),
+
+  kind<OneConnectProfile>({
     kind: 'profiles/oneconnect', title: 'OneConnect profiles', singular: 'oneconnect profile', writeKind: 'profiles/oneconnect', builtIns: ['oneconnect'],
     columns: [
       { label: 'Source mask', render: (o) => <code>{str(o.sourceMask)}</code> },
@@ -249,32 +289,45 @@ export const profileKinds: KindSpec[] = [
       { key: 'idleTimeout', label: 'Idle timeout (s, 0 = tcp profile)', type: 'number' },
     ],
     defaults: () => ({ sourceMask: '0.0.0.0', maxSize: 10000, maxAge: 86400, maxReuse: 1000, idleTimeout: 0 }),
-  },
-  {
+  }),
+
+  kind<PersistenceProfile>({
     kind: 'profiles/persistence', title: 'Persistence profiles', singular: 'persistence profile', writeKind: 'profiles/persistence', builtIns: ['source-addr', 'cookie', 'universal'],
     columns: [
       { label: 'Method', render: (o) => str(o.method) },
       { label: 'Timeout', render: (o) => `${str(o.timeout)} s` },
     ],
     fields: [...profileCommon,
-      { key: 'method', label: 'Method', type: 'select', required: true, options: ['source-address', 'cookie', 'hash', 'universal'] },
+      { key: 'method', label: 'Method', type: 'select', required: true, options: persistenceProfileMethodValues },
       { key: 'timeout', label: 'Timeout (s)', type: 'number' },
       { key: 'mask', label: 'Source mask', type: 'text', when: (v) => v.method === 'source-address' },
-      { key: 'cookieMethod', label: 'Cookie method', type: 'select', options: ['insert', 'passive', 'rewrite'], when: (v) => v.method === 'cookie' },
+      { key: 'cookieMethod', label: 'Cookie method', type: 'select', options: persistenceProfileCookieMethodValues, when: (v) => v.method === 'cookie' },
       { key: 'cookieName', label: 'Cookie name', type: 'text', when: (v) => v.method === 'cookie' },
       { key: 'cookieExpiration', label: 'Cookie expiration (s, 0 = session)', type: 'number', when: (v) => v.method === 'cookie' },
       { key: 'cookieHttpOnly', label: 'Cookie HttpOnly', type: 'bool', when: (v) => v.method === 'cookie' },
       { key: 'cookieSecure', label: 'Cookie Secure', type: 'bool', when: (v) => v.method === 'cookie' },
-      { key: 'cookieSameSite', label: 'Cookie SameSite', type: 'select', optional: true, options: ['none', 'lax', 'strict'], when: (v) => v.method === 'cookie' },
+      { key: 'cookieSameSite', label: 'Cookie SameSite', type: 'select', optional: true, options: persistenceProfileCookieSameSiteValues, when: (v) => v.method === 'cookie' },
       { key: 'hashKey', label: 'Hash key', type: 'text', placeholder: 'header:NAME, cookie:NAME, uri, path', when: (v) => v.method === 'hash' },
       { key: 'matchAcrossVirtuals', label: 'Match across virtual servers', type: 'bool' },
       { key: 'overrideConnectionLimit', label: 'Override connection limit', type: 'bool' },
     ],
     defaults: () => ({ method: 'source-address', timeout: 180, mask: '255.255.255.255', cookieMethod: 'insert', cookieHttpOnly: true }),
-  },
+  }),
+
 ];
 
-function expiry(o: Obj): ComponentChildren {
+/** What the API adds to a certificate it shows (the OpenAPI schema describes the stored object, whose key it never shows). */
+interface CertificateView {
+  hasKey?: boolean;
+  subject?: string;
+  issuer?: string;
+  subjectAltNames?: string[];
+  notBefore?: string;
+  notAfter?: string;
+  fingerprintSha256?: string;
+}
+
+function expiry(o: CertificateView): ComponentChildren {
   const after = str(o.notAfter);
   if (!after) return '';
   const days = Math.floor((Date.parse(after) - Date.now()) / 86400000);
@@ -286,7 +339,7 @@ function expiry(o: Obj): ComponentChildren {
   );
 }
 
-export const certificates: KindSpec = {
+export const certificates = kind<Certificate & CertificateView>({
   kind: 'certificates',
   title: 'Certificates',
   singular: 'certificate',
@@ -306,7 +359,7 @@ export const certificates: KindSpec = {
     { key: 'key', label: 'Private key (PEM; write-only)', type: 'file-text', rows: 4, placeholder: 'paste or upload; leave empty to keep the stored key', help: 'The key is never shown again, not even to an admin.' },
   ],
   defaults: () => ({}),
-};
+});
 
 /** Data group records as text: one `key value` or `key=value` per line; `#` starts a comment line. */
 export function parseRecords(text: string): { records: Record<string, string>; problems: string[] } {
@@ -345,27 +398,27 @@ export function formatRecords(records: unknown): string {
     .join('\n');
 }
 
-export const datagroups: KindSpec = {
+export const datagroups = kind<DataGroup>({
   kind: 'datagroups',
   title: 'Data groups',
   singular: 'data group',
   writeKind: 'datagroups',
   columns: [
     { label: 'Type', render: (o) => str(o.type) },
-    { label: 'Records', render: (o) => String(Object.keys((o.records as object) ?? {}).length) },
+    { label: 'Records', render: (o) => String(Object.keys(o.records ?? {}).length) },
   ],
   fields: [
     name,
     description,
-    { key: 'type', label: 'Type', type: 'select', options: ['string', 'address', 'integer'], help: 'address keys are CIDR prefixes' },
+    { key: 'type', label: 'Type', type: 'select', options: dataGroupTypeValues, help: 'address keys are CIDR prefixes' },
     { key: 'records', label: 'Records', type: 'records' as FieldSpec['type'], rows: 10 },
   ],
-  defaults: () => ({ type: 'string', records: '' }),
+  defaults: () => ({ type: 'string', records: {} }),
   toForm: (o) => ({ ...o, records: formatRecords(o.records) }),
   fromForm: (f) => ({ ...f, records: parseRecords(typeof f.records === 'string' ? f.records : '').records }),
-};
+});
 
-export const rules: KindSpec = {
+export const rules = kind<Rule>({
   kind: 'rules',
   title: 'Rules',
   singular: 'rule',
@@ -378,9 +431,9 @@ export const rules: KindSpec = {
   fields: [name, description],
   defaults: () => ({}),
   editPage: (n) => `/rules/${encodeURIComponent(n)}`,
-};
+});
 
-export const users: KindSpec = {
+export const users = kind<User & { password?: string }>({
   kind: 'users',
   title: 'Users',
   singular: 'user',
@@ -395,9 +448,9 @@ export const users: KindSpec = {
   ],
   fields: [
     name,
-    { key: 'role', label: 'Role', type: 'select', required: true, options: ['admin', 'operator', 'auditor'] },
+    { key: 'role', label: 'Role', type: 'select', required: true, options: userRoleValues },
     description,
     { key: 'password', label: 'Password', type: 'password', help: 'write-only; on edit, leave empty to keep the current password' },
   ],
   defaults: () => ({ role: 'operator' }),
-};
+});

@@ -1,14 +1,10 @@
 import { api, onUnauthorized, request, setCsrfToken } from './api';
+import type { LoginResponse, MeResponse, MeResponseRole } from './generated/openapi';
 import { Store } from './store';
 
-export type Role = 'admin' | 'operator' | 'auditor';
+export type Role = MeResponseRole;
 
-export interface Session {
-  user: string;
-  role: Role;
-  authMethod: string;
-  csrfToken: string | null;
-}
+export type Session = MeResponse;
 
 /** null: signed out; undefined: not known yet (checking at start). */
 export const session = new Store<Session | null | undefined>(undefined);
@@ -36,7 +32,7 @@ export async function restoreSession() {
 }
 
 export async function login(username: string, password: string) {
-  const r = await request<{ user: string; role: Role; csrfToken: string }>('/api/v1/auth/login', {
+  const r = await request<LoginResponse>('/api/v1/auth/login', {
     method: 'POST',
     body: { username, password },
     quiet401: true,

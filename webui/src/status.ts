@@ -1,55 +1,9 @@
 import { baseHeaders, toError } from './api';
+import type { ApplianceStatus } from './generated/openapi';
 import { Store } from './store';
 
-export interface MemberStatus {
-  address: string;
-  port: number;
-  state: string;
-  status: string;
-  reason?: string | null;
-  since?: string | null;
-  currentConnections: number;
-  totalConnections: number;
-  /** Health status changes made by the monitors. */
-  transitions?: number;
-  /** One entry per monitor governing the member (its pool's and its node's); null when none does. */
-  monitors?: MonitorStatus[] | null;
-}
-/** One monitor's verdict on a member (docs/HEALTH.md). */
-export interface MonitorStatus {
-  name: string;
-  type: string;
-  scope: 'pool' | 'node';
-  status: string;
-  reason?: string | null;
-  since?: string | null;
-  transitions: number;
-  awaitingResume: boolean;
-}
-export interface PoolStatus {
-  name: string;
-  activeMembers: number;
-  members: MemberStatus[];
-}
-export interface VirtualStatus {
-  name: string;
-  destination: string;
-  enabled: boolean;
-  state: string;
-  error?: string | null;
-  currentConnections: number;
-  totalConnections: number;
-  requests: number;
-  bytesIn: number;
-  bytesOut: number;
-}
-export interface ApplianceStatus {
-  generation: number;
-  time: string;
-  virtuals: VirtualStatus[];
-  pools: PoolStatus[];
-  rules: { name: string; executions: number; failures: number; aborts: number }[];
-}
+// The status report's types are generated from the appliance's OpenAPI document (src/generated/openapi.ts).
+export type { ApplianceStatus, MemberStatus, MonitorStatus, PoolStatus, VirtualStatus } from './generated/openapi';
 
 /** One point of a virtual server's history, computed here from two consecutive status events. */
 export interface Sample {

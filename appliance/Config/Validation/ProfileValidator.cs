@@ -6,11 +6,11 @@ namespace Fulcrum.Appliance.Config.Validation;
 internal sealed class ProfileValidator : IConfigValidator
 {
     private static readonly FrozenSet<string> TlsProtocols = FrozenSet.Create(StringComparer.Ordinal, "tls1.2", "tls1.3");
-    private static readonly FrozenSet<string> ProxyProtocols = FrozenSet.Create(StringComparer.Ordinal, "none", "v1", "v2");
-    private static readonly FrozenSet<string> ServerHeaderActions = FrozenSet.Create(StringComparer.Ordinal, "pass", "remove", "replace");
-    private static readonly FrozenSet<string> ClientCertModes = FrozenSet.Create(StringComparer.Ordinal, "ignore", "request", "require");
-    private static readonly FrozenSet<string> CookieMethods = FrozenSet.Create(StringComparer.Ordinal, "insert", "passive", "rewrite");
-    private static readonly FrozenSet<string> SameSites = FrozenSet.Create(StringComparer.Ordinal, "none", "lax", "strict");
+    internal static readonly FrozenSet<string> ProxyProtocols = FrozenSet.Create(StringComparer.Ordinal, "none", "v1", "v2");
+    internal static readonly FrozenSet<string> ServerHeaderActions = FrozenSet.Create(StringComparer.Ordinal, "pass", "remove", "replace");
+    internal static readonly FrozenSet<string> ClientCertModes = FrozenSet.Create(StringComparer.Ordinal, "ignore", "request", "require");
+    internal static readonly FrozenSet<string> CookieMethods = FrozenSet.Create(StringComparer.Ordinal, "insert", "passive", "rewrite");
+    internal static readonly FrozenSet<string> SameSites = FrozenSet.Create(StringComparer.Ordinal, "none", "lax", "strict");
 
     public void Validate(ValidationContext context)
     {

@@ -84,7 +84,7 @@ public static class BundleEndpoints
         app.MapGet("/api/v1/config/diff", ConfigDiffEndpoint)
             .RequireAuthorization(Policies.Read)
             .WithTags("config").WithName("diff-generations").WithSummary("The diff between two kept generations (?from=N&to=M; to defaults to the current)")
-            .Produces<ConfigDiff>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(410);
+            .Produces<GenerationDiffView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(410);
         return app;
     }
 

@@ -21,7 +21,8 @@ public static class ConfigEndpoints
                 config = ApiViews.PresentConfig(config.Current.Config),
             }, ConfigJson.Options))
             .RequireAuthorization(Policies.Read)
-            .WithTags("config").WithName("get-config").WithSummary("The whole current configuration (certificate keys omitted)");
+            .WithTags("config").WithName("get-config").WithSummary("The whole current configuration (certificate keys omitted)")
+            .Produces<ConfigView>();
 
         app.MapPost("/api/v1/config/transaction", Transaction)
             .RequireAuthorization(Policies.Write)

@@ -264,7 +264,7 @@ public sealed class ConsoleTests : IClassFixture<ConsoleFixture>
     {
         // A rule may only name pools that exist.
         Assert.Equal(201, (await _box.Admin.Post("/api/v1/pools", """{"name":"b"}""")).Code);
-        Assert.Equal(201, (await _box.Admin.Post("/api/v1/rules", """{"name":"bench","source":"when('HTTP_REQUEST', (ctx) => { ctx.lb.pool('b'); });"}""")).Code);
+        Assert.Equal(201, (await _box.Admin.Post("/api/v1/rules", """{"name":"bench","source":"when('HTTP_REQUEST', (ctx) => { log('picking b'); ctx.lb.pool('b'); });"}""")).Code);
         var page = await _box.NewPageAsync();
         await _box.LoginAsync(page);
         await page.GotoAsync("/rules/bench");
@@ -272,6 +272,7 @@ public sealed class ConsoleTests : IClassFixture<ConsoleFixture>
         await page.GetByRole(AriaRole.Button, new() { Name = "Run test" }).ClickAsync();
         await Expect(page.Locator(".trace")).ToContainTextAsync("HTTP_REQUEST");
         await Expect(page.Locator(".trace")).ToContainTextAsync("lb.pool");
+        await Expect(page.Locator(".trace .log")).ToHaveTextAsync("log: picking b"); // a log entry is {level, message}
         await ConsoleFixture.ScreenshotAsync(page, "rule-test-bench");
     }
 

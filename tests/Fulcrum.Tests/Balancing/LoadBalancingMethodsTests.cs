@@ -1,6 +1,7 @@
 using System.Net;
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.Config.Model;
+using Fulcrum.Tests.Infrastructure;
 
 namespace Fulcrum.Tests.Balancing;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.Balancing.Persistence;
 using Fulcrum.Appliance.Config.Model;
+using Fulcrum.Tests.Infrastructure;
 
 namespace Fulcrum.Tests.Balancing;
 

@@ -1,6 +1,7 @@
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.Config.Model;
 using Fulcrum.Appliance.Config.Runtime;
+using Fulcrum.Tests.Infrastructure;
 
 namespace Fulcrum.Tests.Balancing;
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.Config.Model;
 using Fulcrum.Appliance.Config.Runtime;
+using Fulcrum.Tests.Infrastructure;
 
 namespace Fulcrum.Tests.Balancing;
 

@@ -32,8 +32,13 @@ public sealed class M002_BundleSigningTests : IDisposable
         Assert.Equal(2, check.ExecuteScalar<int>("PRAGMA user_version"));
         Assert.Equal("initial", new ConfigStore(db).Info(1)!.Summary);
         Assert.Equal(1, check.ExecuteScalar<int>("SELECT COUNT(*) FROM users WHERE name = 'admin'"));
+        // The signing table works: the key is made on first use, its fingerprint is its public key's, and another
+        // store over the same file reads the same key back instead of making a second one.
         var keys = new SigningKeyStore(db, TimeProvider.System);
-        Assert.Equal(keys.Public().Fingerprint, keys.Public().Fingerprint);
+        var (publicKey, fingerprint) = keys.Public();
+        Assert.Equal(SignerKeys.Fingerprint(publicKey), fingerprint);
+        Assert.Equal(fingerprint, new SigningKeyStore(db, TimeProvider.System).Public().Fingerprint);
+        Assert.Equal(1, check.ExecuteScalar<int>("SELECT COUNT(*) FROM signing_key"));
         var signers = new TrustedSignerStore(db);
         Assert.True(signers.Add("peer", keys.Public().PublicKey, "admin", DateTimeOffset.UtcNow));
         Assert.False(signers.Add("peer", keys.Public().PublicKey, "admin", DateTimeOffset.UtcNow));

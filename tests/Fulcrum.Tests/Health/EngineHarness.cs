@@ -2,6 +2,7 @@ using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.Config.Model;
 using Fulcrum.Appliance.Config.Runtime;
 using Fulcrum.Appliance.Health;
+using Fulcrum.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fulcrum.Tests.Health;
@@ -22,7 +23,7 @@ public sealed class EngineHarness : IDisposable
         Monitor.Reconcile();
     }
 
-    public ManualTime Time { get; } = new();
+    public FakeClock Time { get; } = new();
 
     public RuntimeModel Runtime { get; }
 

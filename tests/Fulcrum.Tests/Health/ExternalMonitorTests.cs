@@ -51,9 +51,14 @@ public sealed class ExternalMonitorTests
         Assert.InRange(took.TotalSeconds, 2.9, 5.0);
         Assert.Matches("^external: killed after 3s$", live.Member.Health.Reason);
 
-        await Task.Delay(500);
         foreach (var pid in File.ReadAllLines(pids).Where(l => l.Length > 0).Take(1).Select(int.Parse))
         {
+            // The tree is killed as the probe times out; the child's exit is reaped a moment later.
+            var gone = Stopwatch.StartNew();
+            while (IsAlive(pid) && gone.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(20);
+            }
             Assert.False(IsAlive(pid), $"child sleep {pid} outlived the timeout");
         }
     }

@@ -14,19 +14,22 @@ public sealed class HealthApiTests
         return status.Json.GetProperty("pools").EnumerateArray().Single(p => p.GetProperty("name").GetString() == pool).GetProperty("members")[0];
     }
 
-    private static async Task<(JsonElement Member, TimeSpan Took)> WaitStatusAsync(ApiClient api, string pool, string wanted, double maxSeconds)
+    private static Task<(JsonElement Member, TimeSpan Took)> WaitStatusAsync(ApiClient api, string pool, string wanted, double maxSeconds) =>
+        WaitMemberAsync(api, pool, m => m.GetProperty("status").GetString() == wanted, wanted, maxSeconds);
+
+    private static async Task<(JsonElement Member, TimeSpan Took)> WaitMemberAsync(ApiClient api, string pool, Func<JsonElement, bool> done, string what, double maxSeconds)
     {
         var sw = Stopwatch.StartNew();
         while (true)
         {
             var member = await MemberStatusAsync(api, pool);
-            if (member.GetProperty("status").GetString() == wanted)
+            if (done(member))
             {
                 return (member, sw.Elapsed);
             }
             if (sw.Elapsed > TimeSpan.FromSeconds(maxSeconds))
             {
-                throw new Xunit.Sdk.XunitException($"member not {wanted} within {maxSeconds}s: {member}");
+                throw new Xunit.Sdk.XunitException($"member not {what} within {maxSeconds}s: {member}");
             }
             await Task.Delay(50);
         }
@@ -81,8 +84,9 @@ public sealed class HealthApiTests
         server.Stop();
         await WaitStatusAsync(api, "web", "down", 8);
         server.Start();
-        await Task.Delay(2500);
-        var held = await MemberStatusAsync(api, "web");
+        // A probe passes again (its monitor says so), and the member stays down: held until resumed.
+        var (held, _) = await WaitMemberAsync(
+            api, "web", m => (m.GetProperty("monitors")[0].GetProperty("reason").GetString() ?? "").Contains("passing, held down until resumed", StringComparison.Ordinal), "probed as passing", 8);
         Assert.Equal("down", held.GetProperty("status").GetString());
         Assert.True(held.GetProperty("monitors")[0].GetProperty("awaitingResume").GetBoolean());
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Monitor = Fulcrum.Appliance.Config.Model.Monitor;
@@ -24,6 +25,9 @@ public sealed class TcpHalfOpenMonitorTests
 
         public int Accepted;
 
+        /// <summary>Remote endpoints of the accepted connections, in order.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<EndPoint> Peers { get; } = new();
+
         public void Start()
         {
             _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -38,6 +42,7 @@ public sealed class TcpHalfOpenMonitorTests
                     try
                     {
                         using var c = await s.AcceptAsync();
+                        Peers.Enqueue(c.RemoteEndPoint!);
                         Interlocked.Increment(ref Accepted);
                     }
                     catch (Exception)
@@ -66,8 +71,16 @@ public sealed class TcpHalfOpenMonitorTests
 
         server.Start();
         await LiveAssert.UpSoonAsync(live);
-        await Task.Delay(1500);
-        Assert.Equal(0, Volatile.Read(ref server.Accepted));
+        // A connection of our own after the probe's SYN-ACK: the listener accepts in order, so once it has accepted this
+        // one it has accepted every connection completed before it. Only ours, then: the probes never completed one.
+        using var marker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await marker.ConnectAsync(IPAddress.Loopback, server.Port);
+        var accepted = Stopwatch.StartNew();
+        while (!server.Peers.Contains(marker.LocalEndPoint!) && accepted.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(10);
+        }
+        Assert.Equal([marker.LocalEndPoint!], server.Peers.ToArray());
     }
 
     [Fact]

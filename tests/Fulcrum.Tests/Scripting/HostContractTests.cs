@@ -3,6 +3,7 @@ using Fulcrum.Scripting.DataGroups;
 using Fulcrum.Scripting.Events;
 using Fulcrum.Scripting.Runtime;
 using Fulcrum.Scripting.Testing;
+using Fulcrum.Tests.Infrastructure;
 
 namespace Fulcrum.Tests.Scripting;
 
@@ -163,7 +164,7 @@ public sealed class HostContractTests
     [Fact]
     public void Table_TtlIncrAndSubtables()
     {
-        var time = new Fulcrum.Tests.Management.Auth.ManualTimeProvider();
+        var time = new FakeClock();
         var table = new Fulcrum.Scripting.State.RuleTable(10, time);
 
         table.Set("a", "x", 1000);
@@ -184,7 +185,7 @@ public sealed class HostContractTests
     [Fact]
     public void Limiter_SlidingWindow()
     {
-        var time = new Fulcrum.Tests.Management.Auth.ManualTimeProvider();
+        var time = new FakeClock();
         var limiter = new Fulcrum.Scripting.State.SlidingWindowLimiter(2, 1000, time);
 
         Assert.True(limiter.Allow("k"));

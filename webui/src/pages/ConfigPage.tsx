@@ -3,22 +3,15 @@ import { ApiError, api, baseHeaders, request, toError } from '../api';
 import { ActionStatus, Badge, Confirm, ErrorBox, Loading, formatTime, useAction } from '../components';
 import { useLoad } from '../crud';
 import { DiffView, isConfigDiff, type ConfigDiff } from '../diff';
+import type { BundleReport, GenerationView } from '../generated/openapi';
 import { notify } from '../notices';
 import { isAdmin, session } from '../session';
 import { useStore } from '../store';
 
-interface Generation {
-  generation: number;
-  time: string;
-  user: string;
-  summary: string;
-  kept: boolean;
-}
-
 export function ConfigPage() {
   const s = useStore(session);
   const admin = isAdmin(s?.role);
-  const gens = useLoad(() => api.get<Generation[]>('/api/v1/config/generations?limit=50'));
+  const gens = useLoad(() => api.get<GenerationView[]>('/api/v1/config/generations?limit=50'));
   const [from, setFrom] = useState<number | null>(null);
   const [to, setTo] = useState<number | null>(null);
   const [rollingBack, setRollingBack] = useState<number | null>(null);
@@ -34,7 +27,7 @@ export function ConfigPage() {
 
   async function doRollback(n: number) {
     setRollingBack(null);
-    const r = await rollback.run(`Rolling back to generation ${n}`, () => api.post<Generation>(`/api/v1/config/rollback/${n}`), (g) => `Rolled back: generation ${g.generation} now holds generation ${n}'s configuration`);
+    const r = await rollback.run(`Rolling back to generation ${n}`, () => api.post<GenerationView>(`/api/v1/config/rollback/${n}`), (g) => `Rolled back: generation ${g.generation} now holds generation ${n}'s configuration`);
     if (r) notify('ok', `Rolled back to generation ${n} (new generation ${r.generation})`);
     gens.reload();
   }
@@ -139,19 +132,6 @@ function DiffPanel(props: { from: number; to: number }) {
       {result && <DiffView diff={result.diff} label="Differences" emptyText={`Generations ${result.from} and ${result.to} hold the same configuration.`} />}
     </div>
   );
-}
-
-interface BundleReport {
-  mode: string;
-  dryRun: boolean;
-  valid: boolean;
-  applied: boolean;
-  baseGeneration: number;
-  generation: number | null;
-  bundle: { format: number; sourceFormat: number; productVersion: string; created: string; sourceHost: string; generation: number; keys: string; omittedKeys: string[] };
-  signature: { signed: boolean; fingerprint?: string | null; signer?: string | null; trusted: boolean; required: boolean };
-  diff: ConfigDiff;
-  errors: { path: string; message: string }[];
 }
 
 type ApplyMode = 'replace' | 'merge';

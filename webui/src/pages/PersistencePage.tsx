@@ -2,21 +2,11 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ActionStatus, Confirm, ErrorBox, Loading, formatTime, useAction } from '../components';
 import { useLoad } from '../crud';
+import type { PersistenceEntry } from '../generated/openapi';
 import { session } from '../session';
 import { useStore } from '../store';
 
 /** One live persistence record (GET /api/v1/persistence, docs/BALANCING.md). */
-interface PersistenceEntry {
-  virtual: string;
-  pool: string;
-  member: string;
-  profile: string;
-  method: string;
-  key: string;
-  created: string;
-  expires: string;
-}
-
 interface Filters {
   virtual: string;
   pool: string;

@@ -9,8 +9,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, describe, enc } from '../api';
 import { ActionStatus, ErrorBox, Link, Loading, useAction } from '../components';
 import { FieldErrors } from '../forms';
+import type { RuleTrace } from '../generated/openapi';
 import { dataGroupMethods, events, globals, limiterMethods, members, type HostName } from '../hostApi';
-import { notify } from '../notices';
+import { notify, withdraw } from '../notices';
 import { navigate } from '../router';
 import { canWrite, session } from '../session';
 import { useStore } from '../store';
@@ -71,11 +72,6 @@ export function diagnosticFrom(doc: Text, message: string, severity: Diagnostic[
   return { from, to: Math.max(from, to), severity, message: `line ${lineNo}, column ${m[2]}: ${m[3]}` };
 }
 
-interface TestTrace {
-  events?: { event: string; calls?: { call: string; args?: unknown[] }[]; logs?: string[]; micros?: number }[];
-  error?: { message: string; line?: number; column?: number; event?: string } | null;
-}
-
 export function RuleEditor(props: { name: string | null }) {
   const s = useStore(session);
   const writable = canWrite(s?.role, 'rules');
@@ -89,7 +85,7 @@ export function RuleEditor(props: { name: string | null }) {
   const [generalErrors, setGeneralErrors] = useState<string[]>([]);
   const [sample, setSample] = useState(sampleRequest);
   const [sampleError, setSampleError] = useState<string | null>(null);
-  const [trace, setTrace] = useState<TestTrace | null>(null);
+  const [trace, setTrace] = useState<RuleTrace | null>(null);
   const [benchMissing, setBenchMissing] = useState(false);
   const save = useAction();
   const test = useAction();
@@ -201,6 +197,9 @@ export function RuleEditor(props: { name: string | null }) {
       return;
     }
     setNameErrors([]);
+    // The previous save's notice is about older text: it goes while this one runs, so "Saved" always means this save.
+    const savedKey = `saved-rule:${name}`;
+    withdraw(savedKey);
     const body = { name, source: source(), description: description || null };
     const result = await save.run(
       `Saving rule '${name}'`,
@@ -218,7 +217,7 @@ export function RuleEditor(props: { name: string | null }) {
     if (result !== undefined) {
       mark([]);
       setCheck({ state: 'ok', count: 0 });
-      notify('ok', `Saved rule '${name}'`);
+      notify('ok', `Saved rule '${name}'`, savedKey);
       if (!exists.current) {
         exists.current = true;
         navigate(`/rules/${enc(name)}`, true);
@@ -242,7 +241,7 @@ export function RuleEditor(props: { name: string | null }) {
       `Running '${name}' on the sample`,
       async () => {
         try {
-          return await api.post<TestTrace>(`/api/v1/rules/${enc(name)}/test`, body);
+          return await api.post<RuleTrace>(`/api/v1/rules/${enc(name)}/test`, body);
         } catch (err) {
           if (err instanceof ApiError && ((err.status === 404 && (err.detail ?? '').startsWith('no resource at')) || err.status === 405 || err.status === 501)) {
             setBenchMissing(true);
@@ -340,7 +339,7 @@ export function RuleEditor(props: { name: string | null }) {
   );
 }
 
-function Trace(props: { trace: TestTrace }) {
+function Trace(props: { trace: RuleTrace }) {
   const { trace } = props;
   return (
     <div class="trace" aria-label="Trace">
@@ -364,7 +363,7 @@ function Trace(props: { trace: TestTrace }) {
               ))}
               {(ev.logs ?? []).map((l, j) => (
                 <li key={`l${j}`} class="log">
-                  log: {l}
+                  {l.level === 'info' ? 'log' : l.level}: {l.message}
                 </li>
               ))}
             </ul>

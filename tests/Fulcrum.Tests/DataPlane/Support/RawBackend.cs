@@ -14,6 +14,7 @@ public sealed class RawBackend : IAsyncDisposable
     private readonly Func<Socket, Task> _handler;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentBag<Socket> _sockets = [];
+    private readonly ConcurrentQueue<Task> _handlers = new();
     private readonly Task _loop;
     private int _connections;
 
@@ -49,7 +50,7 @@ public sealed class RawBackend : IAsyncDisposable
             Interlocked.Increment(ref _connections);
             Peers.Enqueue((IPEndPoint)s.RemoteEndPoint!);
             _sockets.Add(s);
-            _ = Task.Run(async () =>
+            _handlers.Enqueue(Task.Run(async () =>
             {
                 try
                 {
@@ -62,7 +63,23 @@ public sealed class RawBackend : IAsyncDisposable
                 {
                     s.Dispose();
                 }
-            });
+            }));
+        }
+    }
+
+    /// <summary>
+    /// Completes when every connection accepted so far has ended (its handler returned, typically on the proxy's FIN),
+    /// so what the backend recorded is all it will ever get on them; fails after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task ConnectionsEndedAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Task.WhenAll(_handlers).WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"{_handlers.Count(h => !h.IsCompleted)} of {Connections} backend connection(s) still open after {timeout.TotalSeconds} s: the proxy did not close them");
         }
     }
 

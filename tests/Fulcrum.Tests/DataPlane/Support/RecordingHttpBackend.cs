@@ -107,5 +107,8 @@ public sealed class RecordingHttpBackend : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when every connection the proxy opened to this backend has ended: nothing more can be recorded on them.</summary>
+    public Task ConnectionsEndedAsync(TimeSpan timeout) => _raw.ConnectionsEndedAsync(timeout);
+
     public ValueTask DisposeAsync() => _raw.DisposeAsync();
 }

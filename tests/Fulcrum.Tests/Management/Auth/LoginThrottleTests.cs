@@ -1,10 +1,11 @@
 using Fulcrum.Appliance.Management.Auth;
+using Fulcrum.Tests.Infrastructure;
 
 namespace Fulcrum.Tests.Management.Auth;
 
 public sealed class LoginThrottleTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeClock _time = new();
 
     [Fact]
     public void FiveFailures_BlocksUserAndAddress_ForFirstBlock()

@@ -1,12 +1,13 @@
 using Dapper;
 using Fulcrum.Appliance.Management.Auth;
+using Fulcrum.Tests.Infrastructure;
 
 namespace Fulcrum.Tests.Management.Auth;
 
 public sealed class SessionStoreTests : IDisposable
 {
     private readonly TempDatabase _temp = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeClock _time = new();
     private readonly SessionStore _sessions;
 
     public SessionStoreTests()

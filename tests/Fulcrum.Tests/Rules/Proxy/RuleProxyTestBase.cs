@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Fulcrum.Tests.DataPlane.Support;
 using Fulcrum.Tests.Infrastructure;
 using Fulcrum.Tests.Scripting;
@@ -72,6 +74,26 @@ public abstract class RuleProxyTestBase : IAsyncLifetime
         await Pool("p" + rule, backend.Port);
         await Rule(rule, source);
         return await Virtual("p" + rule, rule, profiles: "\"tcp\"");
+    }
+
+    /// <summary>How many times the rule's handler for <paramref name="evt"/> has run (<c>/metrics</c>).</summary>
+    protected async Task<long> EventExecutions(string rule, string evt)
+    {
+        var metrics = (await _f.Admin.Get("/metrics")).Text;
+        var m = Regex.Match(metrics, "fulcrum_rule_event_executions_total\\{rule=\"" + Regex.Escape(N(rule)) + "\",event=\"" + evt + "\"\\} (\\d+)");
+        return m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    /// <summary>Waits (up to 10 s) until the rule's handler for <paramref name="evt"/> has run <paramref name="count"/> times.</summary>
+    protected async Task EventRan(string rule, string evt, long count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        long n;
+        while ((n = await EventExecutions(rule, evt)) < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{evt} of '{rule}' ran {n} times, not {count}, within 10 s");
+            await Task.Delay(20);
+        }
     }
 
     protected static Task<int> Send(System.Net.Sockets.Socket s, string text) => s.SendAsync(System.Text.Encoding.Latin1.GetBytes(text));

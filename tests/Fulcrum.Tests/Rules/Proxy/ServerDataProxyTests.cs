@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -39,13 +38,6 @@ public sealed class ServerDataProxyTests : RuleProxyTestBase, IClassFixture<Appl
     }
 
     private static async Task<string> Until(Socket s, string marker) => await RawClient.ReadUntilAsync(s, marker, 1, Wait);
-
-    private async Task<long> EventExecutions(string rule, string evt)
-    {
-        var metrics = (await _f.Admin.Get("/metrics")).Text;
-        var m = Regex.Match(metrics, "fulcrum_rule_event_executions_total\\{rule=\"" + Regex.Escape(N(rule)) + "\",event=\"" + evt + "\"\\} (\\d+)");
-        return m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    }
 
     [Fact]
     public async Task BannerRewrite_SmtpGreetingSplitOverTwoReads_ClientSeesTheNewLine_RestOfTheSessionUntouched()
