@@ -189,6 +189,7 @@ export const profileKinds: KindSpec[] = [
       { key: 'insertXForwardedFor', label: 'Insert X-Forwarded-For', type: 'bool' },
       { key: 'insertXForwardedProto', label: 'Insert X-Forwarded-Proto', type: 'bool' },
       { key: 'insertVia', label: 'Insert Via', type: 'bool' },
+      { key: 'allowConnect', label: 'Allow CONNECT (tunnels through members)', type: 'bool' },
       { key: 'trustedXForwardedFor', label: 'Trusted X-Forwarded-For sources (CIDR)', type: 'list' },
       { key: 'serverHeaderAction', label: 'Server header', type: 'select', options: ['pass', 'remove', 'replace'] },
       { key: 'serverHeaderValue', label: 'Server header value', type: 'text', when: (v) => v.serverHeaderAction === 'replace' },
