@@ -97,10 +97,11 @@ export const pools: KindSpec = {
     { key: 'slowRampTime', label: 'Slow ramp time (s)', type: 'number' },
     { key: 'serviceDownAction', label: 'Action on service down', type: 'select', options: ['none', 'reset', 'reselect'] },
     { key: 'reselectTries', label: 'Reselect tries', type: 'number' },
+    { key: 'redispatch', label: 'Redispatch: a persisted member that refuses goes to another', type: 'bool' },
     { key: 'hashKey', label: 'Hash key', type: 'text', placeholder: 'source-address, header:NAME, cookie:NAME, uri, rule', when: (v) => v.loadBalancingMode === 'consistent-hash' || v.loadBalancingMode === 'source-hash' },
     { key: 'members', label: 'Members', type: 'members' as FieldSpec['type'] },
   ],
-  defaults: () => ({ loadBalancingMode: 'round-robin', monitors: [], monitorMinUp: 0, minActiveMembers: 0, slowRampTime: 0, serviceDownAction: 'none', reselectTries: 0, members: [] }),
+  defaults: () => ({ loadBalancingMode: 'round-robin', monitors: [], monitorMinUp: 0, minActiveMembers: 0, slowRampTime: 0, serviceDownAction: 'none', reselectTries: 0, redispatch: true, members: [] }),
 };
 
 export const nodes: KindSpec = {
