@@ -57,6 +57,7 @@ public sealed class OneConnectPool : IDisposable
                 continue;
             }
             Interlocked.Increment(ref _reused);
+            connection.MarkBusy();
             return connection;
         }
         return null;
@@ -75,6 +76,8 @@ public sealed class OneConnectPool : IDisposable
             return;
         }
         var queue = _idle.GetOrAdd((connection.Member, connection.ReuseKey), static _ => new IdleQueue());
+        // Marked before it can be taken: a taker's MarkBusy must never run before this.
+        connection.MarkIdle();
         if (!queue.TryAdd(connection, profile.MaxSize))
         {
             connection.Close();
