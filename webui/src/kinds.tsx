@@ -169,6 +169,7 @@ export const profileKinds: KindSpec[] = [
     fields: [...profileCommon,
       { key: 'connectTimeout', label: 'Connect timeout (s)', type: 'number' },
       { key: 'idleTimeout', label: 'Idle timeout (s)', type: 'number' },
+      { key: 'collectTimeout', label: 'Rule collect timeout (s, 0 = idle timeout)', type: 'number' },
       { key: 'noDelay', label: 'No delay (Nagle off)', type: 'bool' },
       { key: 'keepAliveInterval', label: 'Keep-alive interval (s)', type: 'number' },
       { key: 'sendBufferSize', label: 'Send buffer (bytes)', type: 'number' },
@@ -178,7 +179,7 @@ export const profileKinds: KindSpec[] = [
       { key: 'proxyProtocol', label: 'PROXY protocol to members', type: 'select', options: ['none', 'v1', 'v2'] },
       { key: 'acceptProxyProtocolFrom', label: 'Accept PROXY protocol from (CIDR)', type: 'list' },
     ],
-    defaults: () => ({ connectTimeout: 5, idleTimeout: 300, noDelay: true, keepAliveInterval: 1800, sendBufferSize: 65536, receiveBufferSize: 65536, proxyBufferHigh: 131072, proxyBufferLow: 98304, proxyProtocol: 'none' }),
+    defaults: () => ({ connectTimeout: 5, idleTimeout: 300, collectTimeout: 5, noDelay: true, keepAliveInterval: 1800, sendBufferSize: 65536, receiveBufferSize: 65536, proxyBufferHigh: 131072, proxyBufferLow: 98304, proxyProtocol: 'none' }),
   },
   {
     kind: 'profiles/http', title: 'HTTP profiles', singular: 'http profile', writeKind: 'profiles/http', builtIns: ['http'],

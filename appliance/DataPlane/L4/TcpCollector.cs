@@ -8,7 +8,9 @@ namespace Fulcrum.Appliance.DataPlane.L4;
 /// Holds one direction for the rules (<c>ctx.tcp.collect</c>): reads from the source until as many bytes as asked are
 /// held (what one read brings may be more, as with iRules), or the source sends FIN, runs CLIENT_DATA / SERVER_DATA, and
 /// sends what the rule responded back to the source. While the rule keeps asking for more without releasing, the
-/// bytes (as the rule left them) stay held and reading goes on. The wait is bounded by the idle timeout, as any read.
+/// bytes (as the rule left them) stay held and reading goes on. Each wait for bytes is bounded by the collect timeout
+/// (the rule's <c>{timeoutMs}</c>, else the tcp profile's <c>collectTimeout</c>; HAProxy's inspect-delay): when it runs
+/// out the data event runs with what arrived, <c>ctx.tcp.timedOut</c> true. The idle timeout bounds everything.
 /// </summary>
 public sealed class TcpCollector
 {
@@ -26,6 +28,7 @@ public sealed class TcpCollector
     private int _start;
     private int _held;
     private bool _closed;
+    private CancellationTokenSource? _wait;
 
     /// <param name="back">Writer to the source side (where ctx.tcp.respond sends in this direction's events).</param>
     /// <param name="buffer">Where held bytes go; replaced by a bigger array when a hold needs more.</param>
@@ -65,25 +68,48 @@ public sealed class TcpCollector
             var want = _rules.Wanted(_side);
             var idle = _ctx.Plan.IdleTimeoutMs;
             _ctx.SetDeadline(idle > 0 ? idle : DefaultWaitMs, _side == TcpSide.Client ? TerminationCause.ClientTimeout : TerminationCause.ServerTimeout);
-            while (_held < want && !_closed)
+            var timedOut = false;
+            var waitMs = _held < want && !_closed ? _rules.CollectTimeoutMs(_side) : 0;
+            var token = waitMs > 0 ? StartWait(waitMs) : default;
+            try
             {
-                if (_held == _buffer.Length)
+                while (_held < want && !_closed)
                 {
-                    Grow(Math.Max(want, _held * 2));
+                    if (_held == _buffer.Length)
+                    {
+                        Grow(Math.Max(want, _held * 2));
+                    }
+                    int n;
+                    try
+                    {
+                        n = await _source.Stream.ReadAsync(_buffer.AsMemory(_held), token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    {
+                        // The wait ran out: the event decides on what arrived (the socket stays usable).
+                        timedOut = true;
+                        break;
+                    }
+                    if (n == 0)
+                    {
+                        _closed = true;
+                        break;
+                    }
+                    _held += n;
                 }
-                var n = await _source.Stream.ReadAsync(_buffer.AsMemory(_held)).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    _closed = true;
-                    break;
-                }
-                _held += n;
             }
-            if (_held == 0)
+            finally
+            {
+                if (waitMs > 0)
+                {
+                    _wait!.CancelAfter(Timeout.Infinite);
+                }
+            }
+            if (_held == 0 && !timedOut)
             {
                 return new TcpRound(ProxyEventStatus.Continue, default);
             }
-            var decision = _rules.Inspect(_side, _buffer.AsMemory(0, _held), _closed);
+            var decision = _rules.Inspect(_side, _buffer.AsMemory(0, _held), _closed, timedOut);
             if (decision.Output is { } output)
             {
                 foreach (var bytes in output)
@@ -117,6 +143,18 @@ public sealed class TcpCollector
                 HoldCopyOf(decision.Payload.Span);
             }
         }
+    }
+
+    /// <summary>A token cancelled after <paramref name="ms"/>; one source per collector, reset between waits.</summary>
+    private CancellationToken StartWait(long ms)
+    {
+        if (_wait is null || !_wait.TryReset())
+        {
+            _wait?.Dispose();
+            _wait = new CancellationTokenSource();
+        }
+        _wait.CancelAfter(TimeSpan.FromMilliseconds(ms));
+        return _wait.Token;
     }
 
     /// <summary>Holds a copy of the rule's replacement bytes (never the buffer itself) in place of what was held.</summary>
