@@ -12,10 +12,19 @@ namespace Fulcrum.Appliance.DataPlane.L4;
 /// (the rule's <c>{timeoutMs}</c>, else the tcp profile's <c>collectTimeout</c>; HAProxy's inspect-delay): when it runs
 /// out the data event runs with what arrived, <c>ctx.tcp.timedOut</c> true. The idle timeout bounds everything.
 /// </summary>
+/// <remarks>
+/// A timed wait never cancels the read (transports need not support it): the read goes into the collector's own
+/// scratch buffer and stays out when the time is up (<see cref="ReadPending"/>). Its bytes then come first: added to
+/// the hold if the rule collects again, else handed on by the next <see cref="NextAsync"/> as they are, before the
+/// channel reads the source itself.
+/// </remarks>
 public sealed class TcpCollector
 {
     /// <summary>A hold's wait when the tcp profile has no idle timeout: a rule waiting for bytes never waits forever.</summary>
     private const long DefaultWaitMs = 300_000;
+
+    /// <summary>Reads during a timed wait land here first: a read left out after the wait belongs to this buffer alone.</summary>
+    private const int ScratchSize = 16 * 1024;
 
     private readonly ProxyContext _ctx;
     private readonly RuleSession _rules;
@@ -29,6 +38,8 @@ public sealed class TcpCollector
     private int _held;
     private bool _closed;
     private CancellationTokenSource? _wait;
+    private byte[]? _scratch;
+    private Task<int>? _pending;
 
     /// <param name="back">Writer to the source side (where ctx.tcp.respond sends in this direction's events).</param>
     /// <param name="buffer">Where held bytes go; replaced by a bigger array when a hold needs more.</param>
@@ -47,6 +58,9 @@ public sealed class TcpCollector
 
     /// <summary>Bytes still held after a <c>release(n)</c>, for the next round.</summary>
     public bool Holding => _held > 0;
+
+    /// <summary>A read from a wait that ran out is still out: call <see cref="NextAsync"/> again before reading the source.</summary>
+    public bool ReadPending => _pending is not null;
 
     /// <summary>The first client hold goes on in the connection's channel, whose writer back to the client is shared.</summary>
     public void Rebind(SideWriter back) => _back = back;
@@ -68,41 +82,65 @@ public sealed class TcpCollector
             var want = _rules.Wanted(_side);
             var idle = _ctx.Plan.IdleTimeoutMs;
             _ctx.SetDeadline(idle > 0 ? idle : DefaultWaitMs, _side == TcpSide.Client ? TerminationCause.ClientTimeout : TerminationCause.ServerTimeout);
+            if (want == 0 && _pending is { } left)
+            {
+                // The rule stopped holding while a read from a timed-out wait was out: its bytes go on first, unheld.
+                _pending = null;
+                var got = await left.ConfigureAwait(false);
+                _closed = got == 0;
+                return new TcpRound(ProxyEventStatus.Continue, got == 0 ? default : _scratch.AsMemory(0, got));
+            }
             var timedOut = false;
             var waitMs = _held < want && !_closed ? _rules.CollectTimeoutMs(_side) : 0;
-            var token = waitMs > 0 ? StartWait(waitMs) : default;
+            Task? expiry = null;
             try
             {
                 while (_held < want && !_closed)
                 {
-                    if (_held == _buffer.Length)
-                    {
-                        Grow(Math.Max(want, _held * 2));
-                    }
                     int n;
-                    try
+                    if (waitMs > 0 || _pending is not null)
                     {
-                        n = await _source.Stream.ReadAsync(_buffer.AsMemory(_held), token).ConfigureAwait(false);
+                        var read = _pending ?? ReadScratch();
+                        _pending = null;
+                        if (!read.IsCompleted && waitMs > 0)
+                        {
+                            expiry ??= StartWait(waitMs);
+                            if (await Task.WhenAny(read, expiry).ConfigureAwait(false) != read)
+                            {
+                                // The wait ran out: the event decides on what arrived; the read stays out for later.
+                                _pending = read;
+                                _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                                timedOut = true;
+                                break;
+                            }
+                        }
+                        n = await read.ConfigureAwait(false);
+                        if (n > 0)
+                        {
+                            HoldScratch(n);
+                        }
                     }
-                    catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    else
                     {
-                        // The wait ran out: the event decides on what arrived (the socket stays usable).
-                        timedOut = true;
-                        break;
+                        if (_held == _buffer.Length)
+                        {
+                            Grow(Math.Max(want, _held * 2));
+                        }
+                        n = await _source.Stream.ReadAsync(_buffer.AsMemory(_held)).ConfigureAwait(false);
+                        _held += n;
                     }
                     if (n == 0)
                     {
                         _closed = true;
                         break;
                     }
-                    _held += n;
                 }
             }
             finally
             {
-                if (waitMs > 0)
+                if (expiry is { IsCompleted: false })
                 {
-                    _wait!.CancelAfter(Timeout.Infinite);
+                    _wait!.Cancel(); // frees the timer; the next wait takes a new source
                 }
             }
             if (_held == 0 && !timedOut)
@@ -145,16 +183,32 @@ public sealed class TcpCollector
         }
     }
 
-    /// <summary>A token cancelled after <paramref name="ms"/>; one source per collector, reset between waits.</summary>
-    private CancellationToken StartWait(long ms)
+    /// <summary>A task that completes after <paramref name="ms"/> (the collect timeout); one token source per collector, renewed once cancelled.</summary>
+    private Task StartWait(long ms)
     {
         if (_wait is null || !_wait.TryReset())
         {
             _wait?.Dispose();
             _wait = new CancellationTokenSource();
         }
-        _wait.CancelAfter(TimeSpan.FromMilliseconds(ms));
-        return _wait.Token;
+        return Task.Delay(TimeSpan.FromMilliseconds(ms), _wait.Token);
+    }
+
+    /// <summary>One read of the source into the scratch buffer (never the hold buffer, which a late read must not touch).</summary>
+    private Task<int> ReadScratch()
+    {
+        _scratch ??= new byte[ScratchSize];
+        return _source.Stream.ReadAsync(_scratch.AsMemory()).AsTask();
+    }
+
+    private void HoldScratch(int n)
+    {
+        if (_held + n > _buffer.Length)
+        {
+            Grow(Math.Max(_held + n, _held * 2));
+        }
+        _scratch.AsSpan(0, n).CopyTo(_buffer.AsSpan(_held));
+        _held += n;
     }
 
     /// <summary>Holds a copy of the rule's replacement bytes (never the buffer itself) in place of what was held.</summary>

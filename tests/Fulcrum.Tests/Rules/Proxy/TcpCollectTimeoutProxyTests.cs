@@ -110,6 +110,32 @@ public sealed class TcpCollectTimeoutProxyTests : RuleProxyTestBase, IClassFixtu
         Assert.Equal("hi", await RawClient.ReadUntilAsync(c, "hi", 1, Wait));
     }
 
+    [Fact]
+    public async Task TimedOutEvent_CollectsAgain_BytesThatComeLaterJoinTheHold()
+    {
+        await using var echo = Echo();
+        var port = await L4(echo, "ctagain", """
+            when('CLIENT_ACCEPTED', ctx => ctx.tcp.collect(4, { timeoutMs: 300 }));
+            when('CLIENT_DATA', ctx => {
+              if (ctx.tcp.timedOut && ctx.tcp.payload.length < 4) {
+                ctx.vars.waited = true;
+                ctx.tcp.respond('waiting\n');
+                ctx.tcp.collect(4, { timeoutMs: 5000 });
+                return;
+              }
+              ctx.tcp.payload = '[' + ctx.vars.waited + ':' + ctx.tcp.timedOut + ']' + ctx.tcp.payload;
+              ctx.tcp.release();
+            });
+            """);
+        using var c = await RawClient.ConnectAsync(port);
+
+        await Send(c, "ab");
+        Assert.Equal("waiting\n", await RawClient.ReadUntilAsync(c, "\n", 1, Wait));
+        await Send(c, "cd");
+
+        Assert.Equal("[true:false]abcd", await RawClient.ReadUntilAsync(c, "abcd", 1, Wait));
+    }
+
     [Theory]
     [InlineData("-1")]
     [InlineData("3601")]
