@@ -66,7 +66,7 @@ public static class ApplianceHost
         services.AddHealthMonitors();
         services.AddFulcrumRules();
         services.AddFulcrumAuth(db);
-        services.AddDataPlane();
+        services.AddDataPlane(Path.Combine(options.DataDir, "logs"));
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Fulcrum management API";
@@ -105,7 +105,7 @@ public static class ApplianceHost
         app.MapHealthEndpoints();
         app.MapStatusStreamEndpoints();
         app.MapRuleTestEndpoints();
-        app.MapDataPlaneEndpoints();
+        app.MapMetricsEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Fulcrum management API"));
         return app;

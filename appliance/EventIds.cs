@@ -23,6 +23,9 @@ internal static class EventIds
     public const int SnatExhausted = 4020;
     public const int TransparentRefused = 4021;
     public const int AccessLogFailed = 4030;
+    public const int TransportStarted = 4040;
+    public const int TransportLoopFailed = 4041;
+    public const int TransportHandlerFailed = 4042;
 
     public const int ManagementListening = 3000;
     public const int ManagementUnhandled = 3001;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Fulcrum.Appliance.Cli;
 
+using var allocationSampler = Fulcrum.Appliance.Diagnostics.AllocationSampler.StartIfAsked();
 var root = RunCommand.Attach(new RootCommand("Fulcrum: a scriptable full-proxy traffic manager. With no verb, runs the appliance."));
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());

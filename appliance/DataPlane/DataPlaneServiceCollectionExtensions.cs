@@ -5,17 +5,19 @@ using Fulcrum.Appliance.DataPlane.Listeners;
 using Fulcrum.Appliance.DataPlane.Logging;
 using Fulcrum.Appliance.DataPlane.OneConnect;
 using Fulcrum.Appliance.DataPlane.Pipeline;
-using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Stats;
 
 namespace Fulcrum.Appliance.DataPlane;
 
-/// <summary>The data plane's wiring: one call in the composition root for services, one for the /metrics endpoint.</summary>
+/// <summary>The data plane's wiring: one call in the composition root (its /metrics endpoint is mapped with the management API).</summary>
 public static class DataPlaneServiceCollectionExtensions
 {
-    public static IServiceCollection AddDataPlane(this IServiceCollection services)
+    /// <param name="logDirectory">Where the access log is written (the data directory's logs/).</param>
+    public static IServiceCollection AddDataPlane(this IServiceCollection services, string logDirectory)
     {
+        services.AddSingleton(new DataPlaneOptions(logDirectory));
         services.AddSingleton<DataPlaneCounters>();
+        services.AddSingleton<Transport.ITransport>(sp => Transport.TransportFactory.Create(sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<TimeoutSweeper>();
         services.AddSingleton<Rules.RuleSetCache>();
         services.AddSingleton<IProxyEventSink, Rules.RuleEventSink>();
@@ -32,14 +34,5 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<IStatusSource, DataPlaneStatusSource>();
         services.AddSingleton<MetricsExporter>();
         return services;
-    }
-
-    /// <summary>GET /metrics (Prometheus text) on the management listener, behind the same auth as the API.</summary>
-    public static IEndpointRouteBuilder MapDataPlaneEndpoints(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/metrics", (MetricsExporter exporter) => Results.Text(exporter.Render(), PrometheusText.ContentType))
-            .RequireAuthorization(Policies.Read)
-            .WithTags("status").WithName("metrics").WithSummary("Data-plane counters in Prometheus text format");
-        return app;
     }
 }

@@ -8,6 +8,29 @@ public sealed class ApplianceStatus
     public List<VirtualStatus> Virtuals { get; set; } = [];
     public List<PoolStatus> Pools { get; set; } = [];
     public List<RuleStatus> Rules { get; set; } = [];
+    public DataPlaneStatus? DataPlane { get; set; }
+}
+
+/// <summary>The data plane's transport and the process's allocation figures (bytes per request = allocated / requests between two looks).</summary>
+public sealed class DataPlaneStatus
+{
+    /// <summary><c>epoll</c> (per-core event loops) or <c>sockets</c> (the System.Net.Sockets fallback).</summary>
+    public required string Transport { get; set; }
+    public int Loops { get; set; }
+    /// <summary>Per loop: readiness events handled and epoll_wait calls (events / waits is the batching).</summary>
+    public List<LoopStatus> LoopStats { get; set; } = [];
+    /// <summary>Bytes allocated by the process since it started (GC.GetTotalAllocatedBytes).</summary>
+    public long AllocatedBytes { get; set; }
+    public int Gen0Collections { get; set; }
+    public int Gen1Collections { get; set; }
+    public int Gen2Collections { get; set; }
+}
+
+public sealed class LoopStatus
+{
+    public int Loop { get; set; }
+    public long Events { get; set; }
+    public long Waits { get; set; }
 }
 
 public sealed class VirtualStatus

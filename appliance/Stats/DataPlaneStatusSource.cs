@@ -10,8 +10,11 @@ public sealed class DataPlaneStatusSource : IStatusSource
     private readonly DataPlaneCounters _counters;
     private readonly BalancingState _balancing;
 
-    public DataPlaneStatusSource(ListenerManager listeners, DataPlaneCounters counters, BalancingState balancing)
+    private readonly DataPlane.Transport.ITransport _transport;
+
+    public DataPlaneStatusSource(ListenerManager listeners, DataPlaneCounters counters, BalancingState balancing, DataPlane.Transport.ITransport transport)
     {
+        _transport = transport;
         _listeners = listeners;
         _counters = counters;
         _balancing = balancing;
@@ -19,6 +22,23 @@ public sealed class DataPlaneStatusSource : IStatusSource
 
     public void Fill(ApplianceStatus status)
     {
+        var dp = new DataPlaneStatus
+        {
+            Transport = _transport.Name,
+            Loops = _transport.Loops,
+            AllocatedBytes = GC.GetTotalAllocatedBytes(precise: false),
+            Gen0Collections = GC.CollectionCount(0),
+            Gen1Collections = GC.CollectionCount(1),
+            Gen2Collections = GC.CollectionCount(2),
+        };
+        if (_transport is DataPlane.Transport.Epoll.EpollTransport epoll)
+        {
+            foreach (var loop in epoll.EventLoops)
+            {
+                dp.LoopStats.Add(new LoopStatus { Loop = loop.Index, Events = loop.EventsHandled, Waits = loop.Waits });
+            }
+        }
+        status.DataPlane = dp;
         var listeners = _listeners.Listeners;
         foreach (var v in status.Virtuals)
         {

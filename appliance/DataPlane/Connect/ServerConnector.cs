@@ -22,8 +22,11 @@ public sealed class ServerConnector
     private readonly ILogger _logger;
     private readonly Selection.MemberSelector _selector;
 
-    public ServerConnector(DataPlaneCounters counters, IProxyEventSink events, ILogger<ServerConnector> logger, Selection.MemberSelector selector)
+    private readonly ITransport _transport;
+
+    public ServerConnector(DataPlaneCounters counters, IProxyEventSink events, ILogger<ServerConnector> logger, Selection.MemberSelector selector, ITransport transport)
     {
+        _transport = transport;
         _selector = selector;
         _counters = counters;
         _events = events;
@@ -181,34 +184,18 @@ public sealed class ServerConnector
         uint snatStart = 0;
         for (var snatAttempt = 0; snatAttempt < snatTries; snatAttempt++)
         {
-            var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            var source = plan.Translation switch
+            {
+                SourceTranslation.SnatPool => new SourceBind(plan.Snat!.Next(ref snatStart, snatAttempt), Transparent: false),
+                SourceTranslation.Transparent => new SourceBind(ctx.ClientEndPoint.Address, Transparent: true),
+                _ => SourceBind.None,
+            };
             try
             {
-                socket.NoDelay = plan.Tcp.NoDelay;
-                switch (plan.Translation)
-                {
-                    case SourceTranslation.SnatPool:
-                        SourceBinding.BindSnat(socket, plan.Snat!.Next(ref snatStart, snatAttempt));
-                        break;
-                    case SourceTranslation.Transparent:
-                        SourceBinding.BindTransparent(socket, ctx.ClientEndPoint.Address);
-                        break;
-                }
-                using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(plan.ConnectTimeoutMs)))
-                {
-                    try
-                    {
-                        await socket.ConnectAsync(endpoint, cts.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        socket.Dispose();
-                        return (null, TerminationCause.ConnectTimeout);
-                    }
-                }
+                var socket = await _transport.ConnectAsync(endpoint, source, plan.ConnectTimeoutMs, plan.Tcp.NoDelay).ConfigureAwait(false);
                 var memberCounters = _counters.Member(member);
-                var stream = new MeteredStream(new NetworkStream(socket, ownsSocket: true), readIsIn: false, memberCounters, ctx.PoolCounters);
-                var side = new ProxySide(socket, stream, plan.ServerBufferSize, zeroByteReads: false);
+                socket.Meter(receiveIsIn: false, memberCounters, ctx.PoolCounters);
+                var side = new ProxySide(socket, plan.ServerBufferSize, zeroByteReads: false);
                 member.ConnectionOpened();
                 memberCounters.Opened();
                 ctx.PoolCounters?.Opened();
@@ -216,15 +203,16 @@ public sealed class ServerConnector
                 var connection = new ServerConnection(side, member, memberCounters, ctx.PoolCounters, member.Poolable ? reuseKey : null);
                 if (plan.SendProxyProtocol != ProxyProtocolVersion.None)
                 {
-                    var n = ProxyProtocolWriter.Write(plan.SendProxyProtocol, ctx.ClientEndPoint, ctx.LocalEndPoint, side.GetSpan(ProxyProtocolWriter.MaxLength));
-                    side.Advance(n);
-                    // Sent with the first request bytes (one packet); the L4 pump flushes it before its first copy.
+                    Span<byte> header = stackalloc byte[ProxyProtocolWriter.MaxLength];
+                    var n = ProxyProtocolWriter.Write(plan.SendProxyProtocol, ctx.ClientEndPoint, ctx.LocalEndPoint, header);
+                    // On the transport, under any TLS layer, with the first request bytes (one packet); the L4 pump
+                    // flushes it before its first copy.
+                    side.SetPreamble(header[..n]);
                 }
                 return (connection, TerminationCause.None);
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressNotAvailable or SocketError.AddressAlreadyInUse && plan.Translation == SourceTranslation.SnatPool)
             {
-                socket.Dispose();
                 if (snatAttempt == snatTries - 1)
                 {
                     _counters.SnatExhaustedOnce();
@@ -234,17 +222,14 @@ public sealed class ServerConnector
             }
             catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut)
             {
-                socket.Dispose();
                 return (null, TerminationCause.ConnectTimeout);
             }
             catch (SocketException)
             {
-                socket.Dispose();
                 return (null, TerminationCause.ConnectRefused);
             }
             catch (TransparentModeException ex)
             {
-                socket.Dispose();
                 DataPlaneLog.TransparentRefused(_logger, plan.Name, ex.Message);
                 return (null, TerminationCause.Resource);
             }

@@ -6,7 +6,7 @@ using Fulcrum.Appliance.DataPlane.Pipeline;
 namespace Fulcrum.Appliance.DataPlane.Http;
 
 /// <summary>The L7 HTTP/1.1 full proxy (a virtual with an http profile): one <see cref="HttpSession"/> per client connection.</summary>
-public sealed class HttpProxy
+public sealed class HttpProxy : Pipeline.Layers.IConnectionProtocol
 {
     public HttpProxy(ServerConnector connector, OneConnectPool oneConnect, IProxyEventSink events, AccessLogWriter accessLog, Balancing.BalancingState balancing, DataPlane.Selection.MemberSelector selector)
     {

@@ -17,7 +17,7 @@ internal sealed partial class HttpSession
     /// copies end at the source's FIN. The source is read again only after the previous piece was written, so a slow
     /// destination holds the sender back (backpressure) and memory stays at one segment per direction.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     private async ValueTask<BodyResult> CopyBodyAsync(PipeReader source, ProxySide destination, HttpBodyFraming framing, long length, HttpChunkedDecoder? chunks, TerminationCause timeoutCause)
     {
         var countResponse = ReferenceEquals(destination, _ctx.Client);

@@ -16,7 +16,7 @@ internal sealed partial class HttpSession
     /// may idle for the keep-alive timeout, then must complete within the header timeout of their first byte
     /// (slowloris is cut at the header timeout whatever the byte rate). Returns false when the connection is done.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     private async ValueTask<bool> ReadRequestHeadAsync()
     {
         var http = _plan.Http!;

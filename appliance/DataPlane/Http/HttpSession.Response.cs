@@ -11,7 +11,7 @@ namespace Fulcrum.Appliance.DataPlane.Http;
 /// <summary>The response side: reading heads (1xx included), rewriting them for the client, streaming bodies, tunnels.</summary>
 internal sealed partial class HttpSession
 {
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     private async ValueTask<ResponseHeadResult> ReadResponseHeadAsync(ServerConnection server, bool first)
     {
         var reader = server.Side.Reader;
@@ -58,7 +58,7 @@ internal sealed partial class HttpSession
     /// carries on. A member that breaks mid-response makes the proxy abort the client, so the client sees a visibly
     /// incomplete response, never a truncated one that looks whole.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     private async ValueTask<bool> RelayResponseAsync(ServerConnection server)
     {
         var client = _ctx.Client;
@@ -168,7 +168,7 @@ internal sealed partial class HttpSession
         return keepClient && uploadDone;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     private async ValueTask<bool> FlushClientAsync(ServerConnection server)
     {
         try

@@ -68,7 +68,7 @@ internal sealed partial class HttpSession : IDisposable
                 : OneConnect.SourceMask.Apply(ctx.ClientEndPoint.Address, oc.SourceMask);
             _reuseKey = key;
             // Made once per client connection: the connector offers each member it announced in LB_SELECTED.
-            _takeIdle = member => proxy.OneConnect.TryTake(member, key, oc, _plan.IdleTimeoutMs);
+            _takeIdle = member => proxy.OneConnect.TryTake(member, key, ctx.Client.Transport.Loop, oc, _plan.IdleTimeoutMs);
         }
     }
 
@@ -91,7 +91,7 @@ internal sealed partial class HttpSession : IDisposable
     }
 
     /// <summary>One request and its response. Returns whether the client connection carries on.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     private async ValueTask<bool> ExchangeAsync()
     {
         _requestStart = Stopwatch.GetTimestamp();
@@ -141,7 +141,7 @@ internal sealed partial class HttpSession : IDisposable
     /// Sends the request to a member (picked, or a kept connection) and relays its response. Returns whether the client
     /// connection carries on; with <see cref="_retrying"/> set, a rule dropped the response and wants the request sent again.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     private async ValueTask<bool> ForwardAsync(Rules.RuleSession? rules)
     {
         var hasBody = _req.Framing == HttpBodyFraming.Chunked || (_req.Framing == HttpBodyFraming.ContentLength && _req.ContentLength > 0);

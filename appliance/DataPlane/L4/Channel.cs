@@ -187,13 +187,7 @@ public sealed class Channel
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
         }
-        try
-        {
-            _to.Side.Socket.Shutdown(SocketShutdown.Receive);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-        }
+        _to.Side.Transport.ShutdownReceive();
     }
 
     private void Fail(bool readSide)

@@ -105,7 +105,10 @@ public sealed class TcpCollector
                         if (!read.IsCompleted && waitMs > 0)
                         {
                             expiry ??= StartWait(waitMs);
-                            if (await Task.WhenAny(read, expiry).ConfigureAwait(false) != read)
+                            var first = await Task.WhenAny(read, expiry).ConfigureAwait(false);
+                            // A timer's thread may have woken us: the connection goes on on its event loop.
+                            await _ctx.Client.Transport.ResumeOnLoopAsync().ConfigureAwait(false);
+                            if (first != read)
                             {
                                 // The wait ran out: the event decides on what arrived; the read stays out for later.
                                 _pending = read;

@@ -14,15 +14,18 @@ namespace Fulcrum.Appliance.DataPlane.L4;
 /// the other direction flows, so a server that speaks first (SMTP, SSH, MySQL greetings) is held without waiting on the
 /// client.
 /// </summary>
-public sealed class TcpProxy
+public sealed class TcpProxy : Pipeline.Layers.IConnectionProtocol
 {
     private const int FirstHoldBuffer = 64 << 10;
 
     private readonly ServerConnector _connector;
     private readonly DataPlaneCounters _counters;
 
-    public TcpProxy(ServerConnector connector, DataPlaneCounters counters)
+    private readonly IProxyEventSink _events;
+
+    public TcpProxy(ServerConnector connector, DataPlaneCounters counters, IProxyEventSink events)
     {
+        _events = events;
         _connector = connector;
         _counters = counters;
     }
@@ -122,9 +125,9 @@ public sealed class TcpProxy
             ctx.Balancing.Dispose();
             server.Close(abort: cause != TerminationCause.None);
             ctx.Server = null;
-            if (ctx.Rules is { } r)
+            if (_events.IsActive(ctx))
             {
-                r.Dispatch(Scripting.Events.RuleEvent.ServerClosed);
+                await _events.OnEventAsync(ProxyEvent.ServerClosed, ctx).ConfigureAwait(false);
             }
         }
     }

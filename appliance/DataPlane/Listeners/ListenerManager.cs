@@ -26,8 +26,11 @@ public sealed class ListenerManager : IHostedService, IDisposable
     private Timer? _retry;
     private bool _stopped;
 
-    public ListenerManager(RuntimeModel runtime, ConnectionHandler handler, DataPlaneCounters counters, ILogger<ListenerManager> logger)
+    private readonly Transport.ITransport _transport;
+
+    public ListenerManager(RuntimeModel runtime, ConnectionHandler handler, DataPlaneCounters counters, Transport.ITransport transport, ILogger<ListenerManager> logger)
     {
+        _transport = transport;
         _runtime = runtime;
         _handler = handler;
         _counters = counters;
@@ -93,7 +96,7 @@ public sealed class ListenerManager : IHostedService, IDisposable
                     next[v.Name] = existing;
                     continue;
                 }
-                var listener = new VirtualListener(new VirtualPlan(v, snapshot, _counters.Virtual(v.Name), null), _handler, _logger);
+                var listener = new VirtualListener(new VirtualPlan(v, snapshot, _counters.Virtual(v.Name), null), _handler, _transport, _logger);
                 toStart.Add(listener);
                 next[v.Name] = listener;
             }

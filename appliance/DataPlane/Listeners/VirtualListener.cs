@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Fulcrum.Appliance.DataPlane.Pipeline;
 using Fulcrum.Appliance.DataPlane.Snat;
+using Fulcrum.Appliance.DataPlane.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Fulcrum.Appliance.DataPlane.Listeners;
@@ -17,11 +18,15 @@ public sealed class VirtualListener
     private readonly ILogger _logger;
     private readonly Action _closed;
     private VirtualPlan _plan;
-    private Socket? _socket;
+    private readonly ITransport _transport;
+    private readonly Action<TransportSocket> _accepted;
+    private ITransportListener? _socket;
     private int _active;
 
-    public VirtualListener(VirtualPlan plan, ConnectionHandler handler, ILogger logger)
+    public VirtualListener(VirtualPlan plan, ConnectionHandler handler, ITransport transport, ILogger logger)
     {
+        _transport = transport;
+        _accepted = Accepted;
         _plan = plan;
         _handler = handler;
         _logger = logger;
@@ -54,17 +59,13 @@ public sealed class VirtualListener
             DataPlaneLog.TransparentRefused(_logger, Name, refusal);
             return false;
         }
-        var socket = new Socket(EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        ITransportListener socket;
         try
         {
-            // Lets a virtual re-listen on its port at once while connections accepted by the old listener still run.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(EndPoint);
-            socket.Listen(4096);
+            socket = _transport.Listen(EndPoint, new ListenOptions(Backlog: 4096, NoDelay: Plan.Tcp.NoDelay), _accepted);
         }
         catch (SocketException ex)
         {
-            socket.Dispose();
             State = ListenerState.Error;
             Error = $"{ex.SocketErrorCode}: {ex.Message}";
             DataPlaneLog.ListenerBindFailed(_logger, Name, EndPoint.ToString(), Error);
@@ -74,7 +75,6 @@ public sealed class VirtualListener
         State = ListenerState.Listening;
         Error = null;
         DataPlaneLog.ListenerStarted(_logger, Name, EndPoint.ToString());
-        _ = AcceptLoopAsync(socket);
         return true;
     }
 
@@ -89,41 +89,18 @@ public sealed class VirtualListener
         State = ListenerState.Disabled;
     }
 
-    private async Task AcceptLoopAsync(Socket listen)
+    /// <summary>A new connection, on the loop that accepted it: the per-virtual limit, then the pipeline.</summary>
+    private void Accepted(TransportSocket client)
     {
-        while (true)
+        var plan = Plan;
+        var limit = plan.Runtime.Config.ConnectionLimit;
+        if (Interlocked.Increment(ref _active) > limit && limit > 0)
         {
-            Socket client;
-            try
-            {
-                client = await listen.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.InvalidArgument)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                // EMFILE and friends: back off briefly instead of spinning; the listener stays up.
-                DataPlaneLog.AcceptFailed(_logger, Name, ex.Message);
-                await Task.Delay(50).ConfigureAwait(false);
-                continue;
-            }
-            var plan = Plan;
-            var limit = plan.Runtime.Config.ConnectionLimit;
-            if (Interlocked.Increment(ref _active) > limit && limit > 0)
-            {
-                Interlocked.Decrement(ref _active);
-                plan.Counters.Error(TerminationCause.Resource);
-                client.LingerState = new LingerOption(true, 0);
-                client.Dispose();
-                continue;
-            }
-            _ = _handler.HandleAsync(client, plan, _closed);
+            Interlocked.Decrement(ref _active);
+            plan.Counters.Error(TerminationCause.Resource);
+            client.Abort();
+            return;
         }
+        _ = _handler.HandleAsync(client, plan, _closed);
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Threading.Channels;
-using Fulcrum.Appliance.Management;
 using Fulcrum.Appliance.Stats;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,9 +25,9 @@ public sealed class AccessLogWriter : BackgroundService
     private readonly DataPlaneCounters _counters;
     private readonly ILogger _logger;
 
-    public AccessLogWriter(ManagementOptions options, DataPlaneCounters counters, ILogger<AccessLogWriter> logger)
+    public AccessLogWriter(DataPlaneOptions options, DataPlaneCounters counters, ILogger<AccessLogWriter> logger)
     {
-        Path = System.IO.Path.Combine(options.DataDir, "logs", "access.log");
+        Path = System.IO.Path.Combine(options.LogDirectory, "access.log");
         _counters = counters;
         _logger = logger;
     }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.Config.Model;
 using Fulcrum.Appliance.DataPlane.Connect;
@@ -8,21 +7,25 @@ using Fulcrum.Appliance.DataPlane.Connect;
 namespace Fulcrum.Appliance.DataPlane.OneConnect;
 
 /// <summary>
-/// Server-side connection reuse across client connections (LTM OneConnect). Idle connections are kept per member and
-/// source-mask key. One is handed out only if it is under maxAge and maxReuse, has idled less than the idle timeout,
+/// Server-side connection reuse across client connections (LTM OneConnect). Idle connections are kept per member,
+/// source-mask key and event loop: a client takes its own loop's first, else moves an idle one over from another loop.
+/// One is handed out only if it is under maxAge and maxReuse, has idled less than the idle timeout,
 /// and the member has not closed it (a poll finds no FIN and no stray bytes): a connection the server closed is never
 /// reused. A sweep closes expired and server-closed idle connections once a second, so they do not hold the member's
 /// connection count.
 /// </summary>
 public sealed class OneConnectPool : IDisposable
 {
-    private readonly ConcurrentDictionary<(MemberState Member, IPAddress Key), IdleQueue> _idle = new();
+    private readonly ConcurrentDictionary<(MemberState Member, IPAddress Key, int Loop), IdleQueue> _idle = new();
     private readonly Timer _sweep;
     private long _reused;
     private long _pooled;
 
-    public OneConnectPool()
+    private readonly int _loops;
+
+    public OneConnectPool(Transport.ITransport transport)
     {
+        _loops = transport.Loops;
         _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -42,16 +45,28 @@ public sealed class OneConnectPool : IDisposable
         }
     }
 
-    public ServerConnection? TryTake(MemberState member, IPAddress key, OneConnectProfile profile, long tcpIdleMs)
+    /// <param name="loop">The client connection's event loop, whose idle connections are tried first.</param>
+    public ServerConnection? TryTake(MemberState member, IPAddress key, int loop, OneConnectProfile profile, long tcpIdleMs)
     {
-        if (!_idle.TryGetValue((member, key), out var queue))
+        // This loop's own idle connections first (no move); then another loop's, moved here: a member should see few
+        // connections however many loops its clients arrive on.
+        for (var i = 0; i < _loops; i++)
         {
-            return null;
+            var from = (loop + i) % _loops;
+            if (_idle.TryGetValue((member, key, from), out var queue) && TakeFrom(queue, profile, tcpIdleMs, moving: i > 0) is { } connection)
+            {
+                return connection;
+            }
         }
+        return null;
+    }
+
+    private ServerConnection? TakeFrom(IdleQueue queue, OneConnectProfile profile, long tcpIdleMs, bool moving)
+    {
         var now = Environment.TickCount64;
         while (queue.TryTake(out var connection))
         {
-            if (Expired(connection, profile, tcpIdleMs, now) || !IsAlive(connection))
+            if (Expired(connection, profile, tcpIdleMs, now) || (moving && !connection.Side.Transport.MoveToCurrentLoop()) || !IsAlive(connection))
             {
                 connection.Close();
                 continue;
@@ -75,7 +90,7 @@ public sealed class OneConnectPool : IDisposable
             connection.Close();
             return;
         }
-        var queue = _idle.GetOrAdd((connection.Member, connection.ReuseKey), static _ => new IdleQueue());
+        var queue = _idle.GetOrAdd((connection.Member, connection.ReuseKey, connection.Side.Transport.Loop), static _ => new IdleQueue());
         // Marked before it can be taken: a taker's MarkBusy must never run before this.
         connection.MarkIdle();
         if (!queue.TryAdd(connection, profile.MaxSize))
@@ -93,15 +108,8 @@ public sealed class OneConnectPool : IDisposable
         {
             return false;
         }
-        try
-        {
-            // One poll: a FIN, a reset or stray bytes all make the socket readable.
-            return !connection.Side.Socket.Poll(0, SelectMode.SelectRead);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            return false;
-        }
+        // A FIN, a reset or stray bytes: the member is done with it. On an event loop this is an edge already seen.
+        return !connection.Side.Transport.HasUnsolicitedInput();
     }
 
     private static bool Expired(ServerConnection c, OneConnectProfile profile, long tcpIdleMs, long now)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.DataPlane.Http;
@@ -11,9 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace Fulcrum.Appliance.DataPlane.Pipeline;
 
 /// <summary>
-/// The client side of the pipeline for one accepted socket: socket options (tcp profile) → PROXY header from a trusted
-/// front → [TLS layer, later] → CLIENT_ACCEPTED → the protocol (L4 channels or the HTTP/1.1 proxy) → CLIENT_CLOSED,
-/// with the termination cause counted once at the end.
+/// The client side of the pipeline for one accepted socket, on the loop that accepted it: the virtual's layers
+/// (<see cref="Layers.ClientPipeline"/>: socket options, PROXY header from a trusted front, TLS) → CLIENT_ACCEPTED → the
+/// protocol (L4 channels or the HTTP/1.1 proxy) → CLIENT_CLOSED, with the termination cause counted once at the end.
 /// </summary>
 public sealed class ConnectionHandler
 {
@@ -27,6 +26,7 @@ public sealed class ConnectionHandler
     private readonly BalancingState _balancing;
     private readonly DataPlaneCounters _counters;
     private readonly ILogger _logger;
+    private readonly Layers.IClientLayer _proxyProtocolIn;
 
     public ConnectionHandler(TcpProxy tcp, HttpProxy http, TimeoutSweeper sweeper, IProxyEventSink events, BalancingState balancing, DataPlaneCounters counters, ILogger<ConnectionHandler> logger)
     {
@@ -37,46 +37,40 @@ public sealed class ConnectionHandler
         _balancing = balancing;
         _counters = counters;
         _logger = logger;
+        _proxyProtocolIn = new Layers.ProxyProtocolInLayer(logger);
     }
 
-    public async Task HandleAsync(Socket socket, VirtualPlan plan, Action? closed)
+    public async Task HandleAsync(TransportSocket socket, VirtualPlan plan, Action? closed)
     {
         var counters = plan.Counters;
         counters.Opened();
         ProxyContext? ctx = null;
         try
         {
-            socket.NoDelay = plan.Tcp.NoDelay;
-            var stream = new MeteredStream(new NetworkStream(socket, ownsSocket: true), readIsIn: true, counters);
-            var client = new ProxySide(socket, stream, ClientReadBufferSize, zeroByteReads: true);
-            // The listener's own address is the local end unless it is a wildcard: saves a getsockname per connection.
-            var destination = plan.Runtime.Destination;
-            var local = destination.Address.Equals(IPAddress.Any) || destination.Address.Equals(IPAddress.IPv6Any) ? (IPEndPoint)socket.LocalEndPoint! : destination;
-            ctx = new ProxyContext(plan, client, (IPEndPoint)socket.RemoteEndPoint!, local);
+            socket.Meter(receiveIsIn: true, counters);
+            var client = new ProxySide(socket, ClientReadBufferSize, zeroByteReads: true);
+            // The listener's own address is the local end unless it is a wildcard (the transport then asks getsockname).
+            ctx = new ProxyContext(plan, client, socket.RemoteEndPoint, socket.LocalEndPoint);
             _sweeper.Register(ctx);
-            if (!plan.AcceptProxyFrom.IsEmpty && plan.AcceptProxyFrom.Contains(ctx.ClientEndPoint.Address) && !await ReadProxyHeaderAsync(ctx).ConfigureAwait(false))
+            var pipeline = plan.Pipeline ??= Layers.ClientPipeline.Build(plan, _proxyProtocolIn, _tcp, _http);
+            foreach (var layer in pipeline.Layers)
             {
-                return;
+                if (!await layer.OnAcceptedAsync(ctx).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
             if (plan.Runtime.Pool is { } pool)
             {
                 ctx.Pool = _balancing.Pool(pool.Name);
                 ctx.PoolCounters = _counters.Pool(pool.Name);
             }
-            // TLS (client-ssl) slots in here: client.Wrap(sslStream) after the handshake, before the protocol reads.
             if (_events.IsActive(ctx) && await _events.OnEventAsync(ProxyEvent.ClientAccepted, ctx).ConfigureAwait(false) is not ProxyEventStatus.Continue and var accepted)
             {
                 await Rules.RuleOutcome.EndAsync(ctx, accepted).ConfigureAwait(false);
                 return;
             }
-            if (plan.Http is null)
-            {
-                await _tcp.RunAsync(ctx).ConfigureAwait(false);
-            }
-            else
-            {
-                await _http.RunAsync(ctx).ConfigureAwait(false);
-            }
+            await pipeline.Protocol.RunAsync(ctx).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -114,26 +108,5 @@ public sealed class ConnectionHandler
             counters.Closed();
             closed?.Invoke();
         }
-    }
-
-    private async ValueTask<bool> ReadProxyHeaderAsync(ProxyContext ctx)
-    {
-        var seconds = ctx.Plan.Http?.HeaderTimeout ?? 10;
-        ctx.SetDeadline(seconds * 1000L, TerminationCause.ClientTimeout);
-        var header = await ProxyProtocolReader.ReadAsync(ctx.Client.Socket, CancellationToken.None).ConfigureAwait(false);
-        ctx.ClearDeadline();
-        if (header.Error is not null)
-        {
-            DataPlaneLog.ProxyProtocolRefused(_logger, ctx.Plan.Name, ctx.ClientEndPoint.ToString(), header.Error);
-            ctx.Fail(TerminationCause.ClientParseError);
-            ctx.Client.Abort();
-            return false;
-        }
-        if (header.Source is not null && header.Destination is not null)
-        {
-            ctx.ClientEndPoint = header.Source;
-            ctx.LocalEndPoint = header.Destination;
-        }
-        return true;
     }
 }

@@ -101,6 +101,9 @@ public sealed class VirtualPlan
 
     public AccessLogFormat? AccessLog { get; }
 
+    /// <summary>The client-side layers and protocol, built on the first connection (a benign race: any copy is the same).</summary>
+    public Layers.ClientPipeline? Pipeline { get; set; }
+
     /// <summary>The virtual's rule set for this generation, built on the first connection that needs it.</summary>
     public Rules.VirtualRules Rules { get; } = new();
 }

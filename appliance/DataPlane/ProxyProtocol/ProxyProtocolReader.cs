@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Fulcrum.Appliance.DataPlane.Transport;
 
 namespace Fulcrum.Appliance.DataPlane.ProxyProtocol;
 
@@ -17,11 +17,11 @@ public static class ProxyProtocolReader
     /// <summary>Result: the addresses the header carried (null for LOCAL / UNKNOWN: keep the socket's), or an error text.</summary>
     public readonly record struct Header(IPEndPoint? Source, IPEndPoint? Destination, string? Error);
 
-    public static async ValueTask<Header> ReadAsync(Socket socket, CancellationToken cancellationToken)
+    public static async ValueTask<Header> ReadAsync(TransportSocket socket)
     {
         var buffer = new byte[232];
         // 15 bytes is the shortest header ("PROXY UNKNOWN\r\n"), so this read can never take a payload byte.
-        if (!await ReadExactlyAsync(socket, buffer.AsMemory(0, 15), cancellationToken).ConfigureAwait(false))
+        if (!await ReadExactlyAsync(socket, buffer.AsMemory(0, 15)).ConfigureAwait(false))
         {
             return new Header(null, null, "connection closed before the PROXY header");
         }
@@ -35,7 +35,7 @@ public static class ProxyProtocolReader
                 {
                     return new Header(null, null, "PROXY v1 header longer than 107 bytes");
                 }
-                if (!await ReadExactlyAsync(socket, buffer.AsMemory(have, 1), cancellationToken).ConfigureAwait(false))
+                if (!await ReadExactlyAsync(socket, buffer.AsMemory(have, 1)).ConfigureAwait(false))
                 {
                     return new Header(null, null, "connection closed inside the PROXY header");
                 }
@@ -47,7 +47,7 @@ public static class ProxyProtocolReader
         {
             return new Header(null, null, "not a PROXY protocol header");
         }
-        if (!await ReadExactlyAsync(socket, buffer.AsMemory(15, 1), cancellationToken).ConfigureAwait(false))
+        if (!await ReadExactlyAsync(socket, buffer.AsMemory(15, 1)).ConfigureAwait(false))
         {
             return new Header(null, null, "connection closed inside the PROXY header");
         }
@@ -56,18 +56,18 @@ public static class ProxyProtocolReader
         {
             return new Header(null, null, "PROXY v2 header too long");
         }
-        if (!await ReadExactlyAsync(socket, buffer.AsMemory(16, total - 16), cancellationToken).ConfigureAwait(false))
+        if (!await ReadExactlyAsync(socket, buffer.AsMemory(16, total - 16)).ConfigureAwait(false))
         {
             return new Header(null, null, "connection closed inside the PROXY header");
         }
         return ParseV2(buffer.AsSpan(0, total));
     }
 
-    private static async ValueTask<bool> ReadExactlyAsync(Socket socket, Memory<byte> target, CancellationToken cancellationToken)
+    private static async ValueTask<bool> ReadExactlyAsync(TransportSocket socket, Memory<byte> target)
     {
         while (target.Length > 0)
         {
-            var n = await socket.ReceiveAsync(target, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var n = await socket.ReceiveAsync(target).ConfigureAwait(false);
             if (n == 0)
             {
                 return false;

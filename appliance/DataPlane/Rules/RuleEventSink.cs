@@ -2,6 +2,7 @@ using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.DataPlane.Pipeline;
 using Fulcrum.Appliance.Stats;
 using Fulcrum.Scripting.Events;
+using Fulcrum.Scripting.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Fulcrum.Appliance.DataPlane.Rules;
@@ -32,7 +33,7 @@ public sealed class RuleEventSink : IProxyEventSink
     {
         if (evt == ProxyEvent.ClientAccepted)
         {
-            return ValueTask.FromResult(Accept(context));
+            return context.Plan.Rules.IsBuilt ? ValueTask.FromResult(Accept(context)) : BuildThenAcceptAsync(context);
         }
         if (context.Rules is not { } session)
         {
@@ -59,11 +60,26 @@ public sealed class RuleEventSink : IProxyEventSink
         return ValueTask.FromResult(status);
     }
 
+    /// <summary>
+    /// The first connection of a generation builds its virtual's rule set (compiles, creates engines): milliseconds of
+    /// work that must not stall an event loop's other connections. It runs on the thread pool; the connection then
+    /// goes back to its loop.
+    /// </summary>
+    private async ValueTask<ProxyEventStatus> BuildThenAcceptAsync(ProxyContext context)
+    {
+        await Task.Run(() => Build(context.Plan)).ConfigureAwait(false);
+        await context.Client.Transport.ResumeOnLoopAsync().ConfigureAwait(false);
+        return Accept(context);
+    }
+
+    private RuleSet? Build(VirtualPlan plan) =>
+        plan.Rules.Get(() => _cache.Build(plan.Runtime, plan.Snapshot, out var broken) is { } s ? (s, false) : (null, broken));
+
     private ProxyEventStatus Accept(ProxyContext context)
     {
         var plan = context.Plan;
         var holder = plan.Rules;
-        var set = holder.Get(() => _cache.Build(plan.Runtime, plan.Snapshot, out var broken) is { } s ? (s, false) : (null, broken));
+        var set = Build(plan);
         if (holder.Broken)
         {
             RulesLog.VirtualRefused(_logger, plan.Name);
@@ -106,6 +122,8 @@ public sealed class VirtualRules
     private bool _built;
 
     public bool Broken { get; private set; }
+
+    public bool IsBuilt => Volatile.Read(ref _built);
 
     public Scripting.Runtime.RuleSet? Get(Func<(Scripting.Runtime.RuleSet? Set, bool Broken)> build)
     {

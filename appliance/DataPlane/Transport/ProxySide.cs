@@ -1,13 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Sockets;
 
 namespace Fulcrum.Appliance.DataPlane.Transport;
 
 /// <summary>
-/// One side (client or server) of a full-proxy connection: the socket, the stream the protocol layer talks to (the
-/// metered socket stream today; an SslStream over it once TLS lands), a lazily made <see cref="PipeReader"/>, and a
+/// One side (client or server) of a full-proxy connection: the transport socket, the stream the protocol layer talks
+/// to (the socket's own stream today; an SslStream over it once TLS lands), a lazily made <see cref="PipeReader"/>, and a
 /// small output buffer so a head and a short body leave in one send.
 /// </summary>
 public sealed class ProxySide : IDisposable
@@ -21,20 +20,23 @@ public sealed class ProxySide : IDisposable
     private byte[]? _out;
     private int _outCount;
     private int _disposed;
+    private byte[]? _preamble;
+    private int _preambleLength;
 
     /// <param name="zeroByteReads">
     /// Wait for data before taking a buffer: an idle connection then holds none, at the cost of one more syscall per
     /// read. Worth it on the client side (thousands of idle keep-alive clients); not on the server side.
     /// </param>
-    public ProxySide(Socket socket, Stream stream, int readBufferSize, bool zeroByteReads)
+    public ProxySide(TransportSocket transport, int readBufferSize, bool zeroByteReads)
     {
-        Socket = socket;
-        Stream = stream;
+        Transport = transport;
+        Stream = new TransportStream(transport);
         _readBufferSize = readBufferSize;
         _zeroByteReads = zeroByteReads;
     }
 
-    public Socket Socket { get; }
+    /// <summary>The connection under every layer: PROXY headers, socket options and liveness looks go here, never through TLS.</summary>
+    public TransportSocket Transport { get; }
 
     /// <summary>The stream the protocol reads and writes; replaced by a layer (TLS) before the first read.</summary>
     public Stream Stream { get; private set; }
@@ -44,14 +46,41 @@ public sealed class ProxySide : IDisposable
     public PipeReader Reader => _reader ??= PipeReader.Create(Stream, new StreamPipeReaderOptions(
         bufferSize: _readBufferSize, minimumReadSize: Math.Min(4096, _readBufferSize), leaveOpen: true, useZeroByteReads: _zeroByteReads));
 
-    /// <summary>Puts a layer (TLS) over the current stream; only before the first read or write.</summary>
+    /// <summary>Puts a layer (TLS) over the current stream; only before the first read or write, and after the preamble went out (<see cref="SendPreambleAsync"/>).</summary>
     public void Wrap(Stream layered)
     {
         if (_reader is not null)
         {
             throw new InvalidOperationException("a layer must be added before the side is read");
         }
+        if (_preamble is not null)
+        {
+            throw new InvalidOperationException("the PROXY header goes out below the layer: send it before wrapping");
+        }
         Stream = layered;
+    }
+
+    /// <summary>Whether a layer (TLS) sits over the transport.</summary>
+    public bool IsLayered => Stream is not TransportStream;
+
+    /// <summary>
+    /// Bytes that must reach the peer before anything a layer writes, on the transport itself (the PROXY header toward
+    /// a member: never through TLS). Without a layer they leave with the first flush, in the same send.
+    /// </summary>
+    public void SetPreamble(ReadOnlySpan<byte> bytes)
+    {
+        _preamble = bytes.ToArray();
+        _preambleLength = bytes.Length;
+    }
+
+    /// <summary>Sends the preamble alone, on the transport (before a layer's handshake).</summary>
+    public async ValueTask SendPreambleAsync()
+    {
+        if (_preamble is { } preamble)
+        {
+            _preamble = null;
+            await Transport.SendAsync(preamble.AsMemory(0, _preambleLength)).ConfigureAwait(false);
+        }
     }
 
     public int Buffered => _outCount;
@@ -79,7 +108,7 @@ public sealed class ProxySide : IDisposable
     }
 
     /// <summary>Writes a body piece: copied behind the buffered head when it fits, else the buffer is sent and the piece goes straight out.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder))]
     public async ValueTask WriteAsync(ReadOnlySequence<byte> data)
     {
         if (data.IsEmpty)
@@ -101,10 +130,34 @@ public sealed class ProxySide : IDisposable
     }
 
     /// <summary>Sends what is buffered and gives the buffer back to the pool (idle connections hold none).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder))]
     public async ValueTask FlushAsync()
     {
         var buffer = _out;
+        if (_preamble is { } preamble)
+        {
+            if (IsLayered || buffer is null)
+            {
+                await SendPreambleAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                // One gathered send: the PROXY header and the first request bytes in one packet, on the transport.
+                _preamble = null;
+                _out = null;
+                var n = _outCount;
+                _outCount = 0;
+                try
+                {
+                    await Transport.SendAsync(preamble.AsMemory(0, _preambleLength), buffer.AsMemory(0, n)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+                return;
+            }
+        }
         if (buffer is null)
         {
             return;
@@ -137,34 +190,17 @@ public sealed class ProxySide : IDisposable
     }
 
     /// <summary>Half-close: sends FIN; the other direction stays open.</summary>
-    public void ShutdownSend()
-    {
-        try
-        {
-            Socket.Shutdown(SocketShutdown.Send);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
+    public void ShutdownSend() => Transport.ShutdownSend();
 
     /// <summary>Closes the socket with a reset (linger 0): used for timeouts and errors, so the peer sees the abort.</summary>
     public void Abort()
     {
-        try
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            Socket.LingerState = new LingerOption(true, 0);
+            return;
         }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        Dispose();
+        Transport.Abort();
+        Stream.Dispose();
     }
 
     public void Dispose()
@@ -173,7 +209,7 @@ public sealed class ProxySide : IDisposable
         {
             return;
         }
-        Socket.Dispose();
+        Transport.Dispose();
         Stream.Dispose();
         // The reader and the output buffer belong to the connection's task, which may still be inside a read or a
         // write that fails because of this dispose; that task returns them (see ReleaseBuffers).

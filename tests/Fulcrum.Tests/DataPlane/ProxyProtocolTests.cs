@@ -23,12 +23,12 @@ public sealed class ProxyProtocolTests
         {
             await a.SendAsync(header.AsMemory(0, n));
             await a.SendAsync("payload"u8.ToArray());
-            var read = await ProxyProtocolReader.ReadAsync(b, CancellationToken.None);
+            var read = await ProxyProtocolReader.ReadAsync(b);
             Assert.Null(read.Error);
             Assert.Equal(new IPEndPoint(IPAddress.Parse(src), sp), read.Source);
             Assert.Equal(new IPEndPoint(IPAddress.Parse(dst), dp), read.Destination);
             var rest = new byte[16];
-            var got = await b.ReceiveAsync(rest);
+            var got = await b.ReceiveAsync(rest.AsMemory());
             Assert.Equal("payload", Encoding.ASCII.GetString(rest, 0, got));
         }
     }
@@ -46,7 +46,7 @@ public sealed class ProxyProtocolTests
         {
             await a.SendAsync(Encoding.ASCII.GetBytes(input));
             a.Shutdown(SocketShutdown.Send);
-            var read = await ProxyProtocolReader.ReadAsync(b, CancellationToken.None);
+            var read = await ProxyProtocolReader.ReadAsync(b);
             Assert.NotNull(read.Error);
         }
     }
@@ -59,14 +59,7 @@ public sealed class ProxyProtocolTests
         Assert.Equal("PROXY TCP4 10.0.0.1 10.0.0.2 1234 80\r\n", Encoding.ASCII.GetString(header, 0, n));
     }
 
-    private static async Task<(Socket, Socket)> Pair()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var a = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await a.ConnectAsync(listener.LocalEndPoint!);
-        var b = await listener.AcceptAsync();
-        return (a, b);
-    }
+    /// <summary>The reader runs on the data plane's transport (the epoll loops where they exist), as in the proxy.</summary>
+    private static Task<(Socket Peer, Fulcrum.Appliance.DataPlane.Transport.TransportSocket Accepted)> Pair() =>
+        Transport.TestTransports.AcceptedPairAsync(Fulcrum.Appliance.DataPlane.Transport.Epoll.Native.IsSupported ? "epoll" : "sockets");
 }

@@ -1,9 +1,9 @@
 using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Management;
 using Fulcrum.Appliance.Management.Auth;
-using Fulcrum.Appliance.Management.Endpoints;
+using Fulcrum.Appliance.Health;
 
-namespace Fulcrum.Appliance.Health;
+namespace Fulcrum.Appliance.Management.Endpoints;
 
 /// <summary>
 /// <c>POST /api/v1/pools/{pool}/members/{member}/resume</c>: releases a member held down by a <c>manualResume</c>
