@@ -19,6 +19,7 @@ public sealed class MemberState
     private CancellationTokenSource _down = new();
     private ILoadBalancingMethod? _method;
     private int _current;
+    private int _idle;
     private long _total;
     private int _outstanding;
     private long _requests;
@@ -62,6 +63,15 @@ public sealed class MemberState
     public MemberAdminState AdminState => Config.AdminState;
 
     public int CurrentConnections => Volatile.Read(ref _current);
+
+    /// <summary>Open server connections waiting, idle, in the OneConnect pool (carrying no request).</summary>
+    public int IdleConnections => Volatile.Read(ref _idle);
+
+    /// <summary>
+    /// Connections carrying traffic: every open connection but those idle in the OneConnect pool. The least-connections
+    /// family, observed, predictive and power-of-two measure this, so an idle pool does not steer the picks.
+    /// </summary>
+    public int ActiveConnections => Math.Max(0, CurrentConnections - IdleConnections);
 
     public long TotalConnections => Interlocked.Read(ref _total);
 
@@ -188,6 +198,12 @@ public sealed class MemberState
         Interlocked.Decrement(ref _current);
         Volatile.Read(ref _method)?.ConnectionDropped(this);
     }
+
+    /// <summary>One of its connections went idle into the OneConnect pool (still open, carrying nothing).</summary>
+    public void ConnectionIdled() => Interlocked.Increment(ref _idle);
+
+    /// <summary>An idle pooled connection was taken for a request, or closed.</summary>
+    public void ConnectionResumed() => Interlocked.Decrement(ref _idle);
 
     public void RequestStarted()
     {

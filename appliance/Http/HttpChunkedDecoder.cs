@@ -23,6 +23,9 @@ public sealed class HttpChunkedDecoder
     public const int DefaultMaxTrailerBytes = 32768;
 
     private readonly int _maxTrailerBytes;
+    private readonly bool _filterTrailers;
+    private byte[]? _trailers;
+    private int _trailerLength;
     private State _state;
     private ulong _chunkSize;
     private int _sizeDigits;
@@ -32,9 +35,15 @@ public sealed class HttpChunkedDecoder
     private bool _sawNameByte;
     private HttpRejectReason _failure;
 
-    public HttpChunkedDecoder(int maxTrailerBytes = DefaultMaxTrailerBytes)
+    /// <param name="filterTrailers">
+    /// Hold the trailer section back instead of reporting it forwardable: <see cref="LastForwardable"/> stops before it
+    /// and <see cref="CopyTrailerSection"/> gives it once the body is complete, without the fields that must not travel
+    /// in a trailer (<see cref="HttpTrailerPolicy"/>). The request side of the proxy uses it.
+    /// </param>
+    public HttpChunkedDecoder(int maxTrailerBytes = DefaultMaxTrailerBytes, bool filterTrailers = false)
     {
         _maxTrailerBytes = maxTrailerBytes;
+        _filterTrailers = filterTrailers;
     }
 
     private enum State : byte
@@ -67,6 +76,18 @@ public sealed class HttpChunkedDecoder
 
     public bool IsComplete => _state == State.Done;
 
+    /// <summary>Whether the trailer section is held back (see the constructor).</summary>
+    public bool FiltersTrailers => _filterTrailers;
+
+    /// <summary>
+    /// Of the bytes the last Decode consumed, how many from its start may be forwarded as they are: all of them, or
+    /// with <see cref="FiltersTrailers"/> those before the trailer section.
+    /// </summary>
+    public long LastForwardable { get; private set; }
+
+    /// <summary>An upper bound of what <see cref="CopyTrailerSection"/> writes.</summary>
+    public int TrailerSectionMaxLength => _trailerLength + 2;
+
     public void Reset()
     {
         _state = State.Size;
@@ -79,6 +100,61 @@ public sealed class HttpChunkedDecoder
         _failure = HttpRejectReason.None;
         DataBytes = 0;
         TotalBytes = 0;
+        LastForwardable = 0;
+        ReturnTrailers();
+    }
+
+    /// <summary>
+    /// Once the body is complete (filtering decoders only): the trailer fields that may be forwarded, then the final
+    /// CRLF, into <paramref name="destination"/> (at least <see cref="TrailerSectionMaxLength"/> bytes). Returns the
+    /// length written and gives the held trailer buffer back.
+    /// </summary>
+    public int CopyTrailerSection(Span<byte> destination)
+    {
+        var written = 0;
+        var held = _trailers is null ? default : _trailers.AsSpan(0, _trailerLength);
+        while (!held.IsEmpty)
+        {
+            // Every held line was validated: name ':' value CRLF.
+            var lineLength = held.IndexOf(LF) + 1;
+            var line = held[..lineLength];
+            held = held[lineLength..];
+            if (!HttpTrailerPolicy.IsDropped(line[..line.IndexOf(Colon)]))
+            {
+                line.CopyTo(destination[written..]);
+                written += line.Length;
+            }
+        }
+        destination[written++] = CR;
+        destination[written++] = LF;
+        ReturnTrailers();
+        return written;
+    }
+
+    private void ReturnTrailers()
+    {
+        if (_trailers is { } buffer)
+        {
+            _trailers = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        _trailerLength = 0;
+    }
+
+    private void HoldTrailerByte(byte b)
+    {
+        if (_trailers is null || _trailerLength == _trailers.Length)
+        {
+            // Bounded by the trailer limit, which is checked before a byte gets here.
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(256, _trailerLength * 2));
+            _trailers?.AsSpan(0, _trailerLength).CopyTo(bigger);
+            if (_trailers is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_trailers);
+            }
+            _trailers = bigger;
+        }
+        _trailers[_trailerLength++] = b;
     }
 
     /// <summary>
@@ -88,6 +164,8 @@ public sealed class HttpChunkedDecoder
     public HttpParseResult Decode(ref SequenceReader<byte> reader, IBufferWriter<byte>? data = null)
     {
         long consumed = 0;
+        long forwardable = 0;
+        var inTrailers = false;
         while (!reader.End)
         {
             var result = Decode(reader.UnreadSpan, data);
@@ -96,14 +174,23 @@ public sealed class HttpChunkedDecoder
                 return HttpParseResult.Error(result.Reason, consumed + result.ErrorOffset);
             }
 
+            // Forwardable bytes are a prefix of the body: once one span stops short of its end, the rest is trailers.
+            if (!inTrailers)
+            {
+                forwardable += LastForwardable;
+                inTrailers = LastForwardable < result.Consumed;
+            }
+
             reader.Advance(result.Consumed);
             consumed += result.Consumed;
             if (result.IsComplete)
             {
+                LastForwardable = forwardable;
                 return HttpParseResult.Complete(consumed);
             }
         }
 
+        LastForwardable = forwardable;
         return IsComplete ? HttpParseResult.Complete(consumed) : HttpParseResult.Incomplete(consumed);
     }
 
@@ -116,6 +203,7 @@ public sealed class HttpChunkedDecoder
     /// <summary>Span form of <see cref="Decode(ref SequenceReader{byte}, IBufferWriter{byte}?)"/>.</summary>
     public HttpParseResult Decode(ReadOnlySpan<byte> input, IBufferWriter<byte>? data = null)
     {
+        LastForwardable = 0;
         if (_state == State.Done)
         {
             return HttpParseResult.Complete(0);
@@ -127,6 +215,7 @@ public sealed class HttpChunkedDecoder
         }
 
         var i = 0;
+        var forwardable = -1;
         while (i < input.Length)
         {
             if (_state == State.Data)
@@ -145,6 +234,7 @@ public sealed class HttpChunkedDecoder
                 continue;
             }
 
+            var before = _state;
             var reason = Step(input[i]);
             if (reason != HttpRejectReason.None)
             {
@@ -154,15 +244,31 @@ public sealed class HttpChunkedDecoder
                 return HttpParseResult.Error(reason, i);
             }
 
+            if (_filterTrailers && before >= State.TrailerLineStart)
+            {
+                if (forwardable < 0)
+                {
+                    forwardable = i;
+                }
+
+                // Field lines are held for CopyTrailerSection; the final CRLF is written by it.
+                if (before is not State.FinalLf && !(before == State.TrailerLineStart && _state == State.FinalLf))
+                {
+                    HoldTrailerByte(input[i]);
+                }
+            }
+
             i++;
             if (_state == State.Done)
             {
                 TotalBytes += i;
+                LastForwardable = forwardable < 0 ? i : forwardable;
                 return HttpParseResult.Complete(i);
             }
         }
 
         TotalBytes += i;
+        LastForwardable = forwardable < 0 ? i : forwardable;
         return HttpParseResult.Incomplete(i);
     }
 

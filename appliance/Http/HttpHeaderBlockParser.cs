@@ -178,6 +178,14 @@ internal static class HttpHeaderBlockParser
         }
 
         var known = HttpHeaderNames.Identify(name);
+        if (known == HttpKnownHeader.Unknown && HttpHeaderNames.IdentifyFolded(name) != HttpKnownHeader.Unknown)
+        {
+            // Forwarded as is, "Transfer_Encoding" is a second framing field for a server that folds '_' into '-'
+            // (and "X_Forwarded_For" a spoofed client address past our own). Other underscore names pass.
+            errorAt = lineOffset + name.IndexOf((byte)'_');
+            return HttpRejectReason.AmbiguousHeaderName;
+        }
+
         var valueRange = new HttpRange(valueOffset, value.Length);
         message.AddHeader(new HttpHeaderField(
             known, new HttpRange(lineOffset, line.Length + 2), new HttpRange(lineOffset, colon), valueRange));
@@ -188,7 +196,7 @@ internal static class HttpHeaderBlockParser
             HttpKnownHeader.ContentLength => OnContentLength(value, lineOffset, message),
             HttpKnownHeader.TransferEncoding => OnTransferEncoding(value, lineOffset, message, ref errorAt),
             HttpKnownHeader.Connection => OnConnection(value, valueOffset, message, ref errorAt),
-            HttpKnownHeader.Upgrade => OnUpgrade(valueRange, message),
+            HttpKnownHeader.Upgrade => OnUpgrade(value, valueRange, message),
             HttpKnownHeader.Host when request is not null => OnHost(value, lineOffset, valueRange, request, ref errorAt),
             HttpKnownHeader.Expect when request is not null => OnExpect(value, request),
             _ => HttpRejectReason.None,
@@ -205,6 +213,12 @@ internal static class HttpHeaderBlockParser
         }
 
         if (value.IsEmpty || value.ContainsAnyExcept(Digits))
+        {
+            return HttpRejectReason.InvalidContentLength;
+        }
+
+        // "007" is 7 to us but octal or an error to others; a length is written without leading zeros.
+        if (value.Length > 1 && value[0] == (byte)'0')
         {
             return HttpRejectReason.InvalidContentLength;
         }
@@ -314,10 +328,20 @@ internal static class HttpHeaderBlockParser
         return HttpRejectReason.None;
     }
 
-    private static HttpRejectReason OnUpgrade(HttpRange value, HttpMessageHead message)
+    private static HttpRejectReason OnUpgrade(ReadOnlySpan<byte> value, HttpRange range, HttpMessageHead message)
     {
         message.HasUpgrade = true;
-        message.Upgrade = value;
+        message.Upgrade = range;
+        var list = new HttpListReader(value);
+        while (list.TryNext(out var protocol, out _))
+        {
+            // protocol-name ["/" protocol-version] (RFC 9110 §7.8): "h2c" whatever version follows.
+            var slash = protocol.IndexOf(Slash);
+            if (HttpAscii.EqualsIgnoreCase(slash < 0 ? protocol : protocol[..slash], HttpHeaderNames.H2c))
+            {
+                message.UpgradeOffersH2c = true;
+            }
+        }
         return HttpRejectReason.None;
     }
 

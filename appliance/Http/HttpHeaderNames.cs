@@ -19,11 +19,16 @@ public static class HttpHeaderNames
     public static ReadOnlySpan<byte> Server => "server"u8;
     public static ReadOnlySpan<byte> Cookie => "cookie"u8;
     public static ReadOnlySpan<byte> SetCookie => "set-cookie"u8;
+    public static ReadOnlySpan<byte> Http2Settings => "http2-settings"u8;
 
     /// <summary>Field values and tokens the parser interprets.</summary>
     public static ReadOnlySpan<byte> Chunked => "chunked"u8;
     public static ReadOnlySpan<byte> Close => "close"u8;
     public static ReadOnlySpan<byte> HundredContinue => "100-continue"u8;
+    public static ReadOnlySpan<byte> H2c => "h2c"u8;
+
+    /// <summary>The longest known name ("transfer-encoding", "x-forwarded-proto"): longer names need no folding check.</summary>
+    private const int MaxKnownLength = 17;
 
     /// <summary>Classifies a header name; switching on the length first means most names cost one compare at most.</summary>
     public static HttpKnownHeader Identify(ReadOnlySpan<byte> name) => name.Length switch
@@ -40,10 +45,29 @@ public static class HttpHeaderNames
         10 when HttpAscii.EqualsIgnoreCase(name, KeepAlive) => HttpKnownHeader.KeepAlive,
         10 when HttpAscii.EqualsIgnoreCase(name, SetCookie) => HttpKnownHeader.SetCookie,
         14 when HttpAscii.EqualsIgnoreCase(name, ContentLength) => HttpKnownHeader.ContentLength,
+        14 when HttpAscii.EqualsIgnoreCase(name, Http2Settings) => HttpKnownHeader.Http2Settings,
         15 when HttpAscii.EqualsIgnoreCase(name, XForwardedFor) => HttpKnownHeader.XForwardedFor,
         16 when HttpAscii.EqualsIgnoreCase(name, ProxyConnection) => HttpKnownHeader.ProxyConnection,
         17 when HttpAscii.EqualsIgnoreCase(name, TransferEncoding) => HttpKnownHeader.TransferEncoding,
         17 when HttpAscii.EqualsIgnoreCase(name, XForwardedProto) => HttpKnownHeader.XForwardedProto,
         _ => HttpKnownHeader.Unknown,
     };
+
+    /// <summary>
+    /// The known field a name with underscores stands for when <c>_</c> is read as <c>-</c>, as CGI, PHP, WSGI and
+    /// some frameworks do (<c>Transfer_Encoding</c> → Transfer-Encoding); <see cref="HttpKnownHeader.Unknown"/> when
+    /// there is none or the name has no underscore.
+    /// </summary>
+    public static HttpKnownHeader IdentifyFolded(ReadOnlySpan<byte> name)
+    {
+        if (name.Length > MaxKnownLength || !name.Contains((byte)'_'))
+        {
+            return HttpKnownHeader.Unknown;
+        }
+        Span<byte> folded = stackalloc byte[MaxKnownLength];
+        folded = folded[..name.Length];
+        name.CopyTo(folded);
+        folded.Replace((byte)'_', (byte)'-');
+        return Identify(folded);
+    }
 }

@@ -20,4 +20,6 @@ public enum HttpKnownHeader : byte
     Server,
     Cookie,
     SetCookie,
+    /// <summary>HTTP2-Settings (RFC 7540 §3.2.1): only meaningful with an h2c upgrade, which the proxy never forwards.</summary>
+    Http2Settings,
 }

@@ -45,6 +45,9 @@ public abstract class HttpMessageHead : IDisposable
 
     public bool HasUpgrade { get; internal set; }
 
+    /// <summary>An Upgrade field lists h2c: never an upgrade the proxy forwards (see <see cref="HttpRequestParser"/>).</summary>
+    public bool UpgradeOffersH2c { get; internal set; }
+
     /// <summary>Whether the connection may carry another message after this one (RFC 9112 §9.3).</summary>
     public bool KeepAlive => (ConnectionOptions & HttpConnectionOptions.Close) == 0
         && (Version == HttpProtocolVersion.Http11 || (ConnectionOptions & HttpConnectionOptions.KeepAlive) != 0);
@@ -111,6 +114,7 @@ public abstract class HttpMessageHead : IDisposable
         _connectionTokenCount = 0;
         Upgrade = default;
         HasUpgrade = false;
+        UpgradeOffersH2c = false;
         ChunkedSeen = false;
         ChunkedIsFinal = false;
         UnknownCodingSeen = false;

@@ -25,6 +25,11 @@ public enum HttpRejectReason : byte
     BareLf,
     BareCr,
     ControlCharacterInValue,
+    /// <summary>
+    /// A field name with an underscore that reads as a field the proxy interprets once <c>_</c> is taken for <c>-</c>
+    /// (<c>Transfer_Encoding</c>, <c>Content_Length</c>, <c>X_Forwarded_For</c>): CGI-style servers fold the two.
+    /// </summary>
+    AmbiguousHeaderName,
 
     // Header semantics.
     MissingHost,

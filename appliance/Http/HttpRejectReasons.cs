@@ -39,6 +39,7 @@ public static class HttpRejectReasons
         HttpRejectReason.BareLf => "bare-lf",
         HttpRejectReason.BareCr => "bare-cr",
         HttpRejectReason.ControlCharacterInValue => "control-character-in-value",
+        HttpRejectReason.AmbiguousHeaderName => "ambiguous-header-name",
         HttpRejectReason.MissingHost => "missing-host",
         HttpRejectReason.DuplicateHost => "duplicate-host",
         HttpRejectReason.InvalidHost => "invalid-host",

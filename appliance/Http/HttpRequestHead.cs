@@ -21,6 +21,12 @@ public sealed class HttpRequestHead : HttpMessageHead
 
     public bool ExpectContinue { get; internal set; }
 
+    /// <summary>
+    /// The target is absolute-form, so its authority is the request's host (RFC 9112 §3.2.2): <see cref="Host"/> points
+    /// at it, and the proxy forwards a Host field made from it in place of the client's.
+    /// </summary>
+    public bool HostFromTarget { get; internal set; }
+
     public override void Reset()
     {
         base.Reset();
@@ -32,5 +38,6 @@ public sealed class HttpRequestHead : HttpMessageHead
         HostCount = 0;
         Host = default;
         ExpectContinue = false;
+        HostFromTarget = false;
     }
 }

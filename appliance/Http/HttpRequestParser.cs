@@ -233,6 +233,21 @@ public static class HttpRequestParser
             return HttpRejectReason.MissingHost;
         }
 
+        // RFC 9112 §3.2.2: with an absolute-form target the authority is the host; a different Host field is ignored
+        // (and replaced when forwarding), so the member and our routing never read two different hosts.
+        if (head.TargetForm == HttpRequestTargetForm.Absolute)
+        {
+            head.Host = head.TargetAuthority;
+            head.HostFromTarget = true;
+        }
+
+        // h2c (RFC 7540 §3.2): a 101 would turn the connection into HTTP/2 spoken straight to the member, past every L7
+        // rule. The request is forwarded as a plain request: without the upgrade (Upgrade and HTTP2-Settings dropped).
+        if (head.UpgradeOffersH2c)
+        {
+            head.ConnectionOptions &= ~HttpConnectionOptions.Upgrade;
+        }
+
         var te = HttpHeaderBlockParser.FinishTransferEncoding(head, isRequest: true, out var teErrorAt);
         if (te != HttpRejectReason.None)
         {

@@ -11,7 +11,14 @@ public interface IRuleTcp
     /// CLIENT_DATA) or the server (SERVER_CONNECTED, SERVER_DATA), then dispatch CLIENT_DATA / SERVER_DATA. In a data
     /// event without <see cref="Release"/>: hold until this many bytes are held in total; after it: hold the next bytes.
     /// </summary>
-    void Collect(int bytes);
+    /// <param name="timeoutMs">
+    /// How long to wait for the bytes before the data event runs with what arrived (<see cref="TimedOut"/> true); 0: the
+    /// tcp profile's <c>collectTimeout</c>.
+    /// </param>
+    void Collect(int bytes, int timeoutMs = 0);
+
+    /// <summary>In a data event: the collect's wait ran out, so <see cref="Payload"/> may be shorter than asked (or empty).</summary>
+    bool TimedOut { get; }
 
     /// <summary>The bytes collected so far in this direction.</summary>
     ReadOnlyMemory<byte> Payload { get; }

@@ -30,6 +30,7 @@ internal static class HostApi
         ["tcp"] = T,
         ["tcp.collect"] = RuleEvents.Mask(ClientAccepted, ClientData, ServerConnected, ServerData),
         ["tcp.payload"] = RuleEvents.Mask(ClientData, ServerData),
+        ["tcp.timedOut"] = RuleEvents.Mask(ClientData, ServerData),
         ["tcp.respond"] = RuleEvents.Mask(ClientAccepted, ClientData, ServerData),
         ["tcp.release"] = RuleEvents.Mask(ClientData, ServerData),
         ["tcp.close"] = T & ~Closing,

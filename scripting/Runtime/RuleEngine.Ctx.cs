@@ -13,6 +13,7 @@ internal sealed partial class RuleEngine
 {
     private const int DefaultCollectBytes = 1 << 20;
     private const int MaxCollectBytes = 16 << 20;
+    private const int MaxCollectTimeoutMs = 3_600_000;
 
     private readonly JsString[] _eventNames = [.. RuleEvents.AllNames.Select(n => new JsString(n))];
 
@@ -89,9 +90,10 @@ internal sealed partial class RuleEngine
             {
                 throw RangeError($"ctx.tcp.collect(bytes): from 1 to {MaxCollectBytes}");
             }
-            Conn.Context.Tcp.Collect((int)n);
+            Conn.Context.Tcp.Collect((int)n, CollectTimeout(a));
             return JsValue.Undefined;
         }))),
+        new("timedOut", () => Conn.Context.Tcp.TimedOut ? JsBoolean.True : JsBoolean.False),
         new("payload", () => Encoding.Latin1.GetString(Conn.Context.Tcp.Payload.Span), v =>
         {
             TraceCall("tcp.payload=", [v]);
@@ -121,6 +123,30 @@ internal sealed partial class RuleEngine
         }))),
         new("close", Constant(Fn("tcp.close", 0, _ => Outcome(RuleStatus.Closed)))),
     ]);
+
+    /// <summary><c>ctx.tcp.collect(n, {timeoutMs})</c>: the wait for the bytes; 0 (no options) is the tcp profile's collectTimeout.</summary>
+    private int CollectTimeout(JsValue[] a)
+    {
+        if (a.Length < 2 || a[1].IsUndefined() || a[1].IsNull())
+        {
+            return 0;
+        }
+        if (a[1] is not ObjectInstance options)
+        {
+            throw TypeError("ctx.tcp.collect(bytes, {timeoutMs}): the second argument is an options object");
+        }
+        var value = options.Get("timeoutMs");
+        if (value.IsUndefined())
+        {
+            return 0;
+        }
+        var ms = TypeConverter.ToNumber(value);
+        if (!(ms >= 1 && ms <= MaxCollectTimeoutMs) || ms != Math.Floor(ms))
+        {
+            throw RangeError($"ctx.tcp.collect(bytes, {{timeoutMs}}): timeoutMs is an integer from 1 to {MaxCollectTimeoutMs}, not {TypeConverter.ToString(value)}");
+        }
+        return (int)ms;
+    }
 
     /// <summary>Payload strings hold one byte per character (latin1), so binary protocols survive the round trip.</summary>
     private byte[] Latin1(string s)

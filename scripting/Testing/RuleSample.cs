@@ -17,6 +17,8 @@ public class RuleSample
     public SampleResponse? Response { get; set; }
     /// <summary>L4: bytes the client sends (one character per byte).</summary>
     public string? Payload { get; set; }
+    /// <summary>L4: the client's collect ran out of time: CLIENT_DATA sees <see cref="Payload"/> with <c>ctx.tcp.timedOut</c> true.</summary>
+    public bool TimedOut { get; set; }
     /// <summary>L4: bytes the server sends first.</summary>
     public string? ServerPayload { get; set; }
     /// <summary>

@@ -101,7 +101,10 @@ public static class RuleTestBench
         {
             if (ctx.TcpCollect is not null || sample.Payload is not null)
             {
-                if (Terminal(Step(RuleEvent.ClientData)))
+                ctx.TimedOut = sample.TimedOut;
+                var status = Step(RuleEvent.ClientData);
+                ctx.TimedOut = false;
+                if (Terminal(status))
                 {
                     return;
                 }

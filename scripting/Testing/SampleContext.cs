@@ -127,8 +127,15 @@ public sealed class SampleContext : IRuleEventContext, IRuleHttp, IRuleTcp, IRul
     public StringBuilder ServerReceived { get; } = new();
     public bool Released { get; set; }
 
-    void IRuleTcp.Collect(int bytes)
+    /// <summary>Sets <c>ctx.tcp.timedOut</c> for the data events the bench runs (a sample's <c>timedOut</c>).</summary>
+    public bool TimedOut { get; set; }
+
+    /// <summary>The wait the rule gave its last collect (0: the profile's).</summary>
+    public int CollectTimeoutMs { get; private set; }
+
+    void IRuleTcp.Collect(int bytes, int timeoutMs)
     {
+        CollectTimeoutMs = timeoutMs;
         if (ServerSide)
         {
             ServerCollect = bytes;

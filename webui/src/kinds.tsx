@@ -132,10 +132,11 @@ export const poolKind: KindSpec<Pool> = {
     { key: 'slowRampTime', label: 'Slow ramp time (s)', type: 'number' },
     { key: 'serviceDownAction', label: 'Action on service down', type: 'select', options: poolServiceDownActionValues },
     { key: 'reselectTries', label: 'Reselect tries', type: 'number' },
+    { key: 'redispatch', label: 'Redispatch: a persisted member that refuses goes to another', type: 'bool' },
     { key: 'hashKey', label: 'Hash key', type: 'text', placeholder: 'source-address, header:NAME, cookie:NAME, uri, rule', when: (v) => v.loadBalancingMode === 'consistent-hash' || v.loadBalancingMode === 'source-hash' },
     { key: 'members', label: 'Members', type: 'members' as FieldSpec['type'] },
   ],
-  defaults: () => ({ loadBalancingMode: 'round-robin', monitors: [], monitorMinUp: 0, minActiveMembers: 0, slowRampTime: 0, serviceDownAction: 'none', reselectTries: 0, members: [] }),
+  defaults: () => ({ loadBalancingMode: 'round-robin', monitors: [], monitorMinUp: 0, minActiveMembers: 0, slowRampTime: 0, serviceDownAction: 'none', reselectTries: 0, redispatch: true, members: [] }),
 };
 export const pools = kind(poolKind);
 
@@ -204,6 +205,7 @@ export const profileKinds: KindSpec[] = [
     fields: [...profileCommon,
       { key: 'connectTimeout', label: 'Connect timeout (s)', type: 'number' },
       { key: 'idleTimeout', label: 'Idle timeout (s)', type: 'number' },
+      { key: 'collectTimeout', label: 'Rule collect timeout (s, 0 = idle timeout)', type: 'number' },
       { key: 'noDelay', label: 'No delay (Nagle off)', type: 'bool' },
       { key: 'keepAliveInterval', label: 'Keep-alive interval (s)', type: 'number' },
       { key: 'sendBufferSize', label: 'Send buffer (bytes)', type: 'number' },
@@ -213,7 +215,7 @@ export const profileKinds: KindSpec[] = [
       { key: 'proxyProtocol', label: 'PROXY protocol to members', type: 'select', options: tcpProfileProxyProtocolValues },
       { key: 'acceptProxyProtocolFrom', label: 'Accept PROXY protocol from (CIDR)', type: 'list' },
     ],
-    defaults: () => ({ connectTimeout: 5, idleTimeout: 300, noDelay: true, keepAliveInterval: 1800, sendBufferSize: 65536, receiveBufferSize: 65536, proxyBufferHigh: 131072, proxyBufferLow: 98304, proxyProtocol: 'none' }),
+    defaults: () => ({ connectTimeout: 5, idleTimeout: 300, collectTimeout: 5, noDelay: true, keepAliveInterval: 1800, sendBufferSize: 65536, receiveBufferSize: 65536, proxyBufferHigh: 131072, proxyBufferLow: 98304, proxyProtocol: 'none' }),
   }),
 
   kind<HttpProfile>({
@@ -226,6 +228,7 @@ export const profileKinds: KindSpec[] = [
       { key: 'insertXForwardedFor', label: 'Insert X-Forwarded-For', type: 'bool' },
       { key: 'insertXForwardedProto', label: 'Insert X-Forwarded-Proto', type: 'bool' },
       { key: 'insertVia', label: 'Insert Via', type: 'bool' },
+      { key: 'allowConnect', label: 'Allow CONNECT (tunnels through members)', type: 'bool' },
       { key: 'trustedXForwardedFor', label: 'Trusted X-Forwarded-For sources (CIDR)', type: 'list' },
       { key: 'serverHeaderAction', label: 'Server header', type: 'select', options: httpProfileServerHeaderActionValues },
       { key: 'serverHeaderValue', label: 'Server header value', type: 'text', when: (v) => v.serverHeaderAction === 'replace' },

@@ -51,7 +51,7 @@ internal sealed class ConnectionSampler(TimeProvider time, bool predictive)
         var weights = new int[members.Count];
         for (var i = 0; i < members.Count; i++)
         {
-            double c = members[i].CurrentConnections;
+            double c = members[i].ActiveConnections;
             var before = previous is not null && i < previous.Average.Length ? previous.Average[i] : c;
             average[i] = previous is null ? c : (before + c) / 2;
             var weight = members[i].Config.Config.Ratio * 1024.0 / (1 + average[i]);

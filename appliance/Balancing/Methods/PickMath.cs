@@ -64,7 +64,7 @@ internal interface ILoad
 
 internal readonly struct ConnectionLoad : ILoad
 {
-    public static long Of(MemberState member) => member.CurrentConnections;
+    public static long Of(MemberState member) => member.ActiveConnections;
 }
 
 internal readonly struct RequestLoad : ILoad

@@ -25,6 +25,6 @@ internal sealed class PowerOfTwoMethod(IRandomSource random) : ILoadBalancingMet
         {
             b++;
         }
-        return members[b].CurrentConnections < members[a].CurrentConnections ? members[b] : members[a];
+        return members[b].ActiveConnections < members[a].ActiveConnections ? members[b] : members[a];
     }
 }

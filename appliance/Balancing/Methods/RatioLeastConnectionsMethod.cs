@@ -18,12 +18,12 @@ internal sealed class RatioLeastConnectionsMethod(IRandomSource random) : ILoadB
     {
         var members = candidates.Members;
         var weights = candidates.Weights;
-        long bestLoad = members[0].CurrentConnections;
+        long bestLoad = members[0].ActiveConnections;
         long bestWeight = weights[0];
         long tiedWeight = weights[0];
         for (var i = 1; i < members.Length; i++)
         {
-            long load = members[i].CurrentConnections;
+            long load = members[i].ActiveConnections;
             long weight = weights[i];
             var cmp = (load * bestWeight).CompareTo(bestLoad * weight);
             if (cmp < 0)
@@ -40,7 +40,7 @@ internal sealed class RatioLeastConnectionsMethod(IRandomSource random) : ILoadB
         var point = PickMath.Draw(random, tiedWeight);
         for (var i = 0; i < members.Length; i++)
         {
-            if (members[i].CurrentConnections * bestWeight == bestLoad * weights[i])
+            if (members[i].ActiveConnections * bestWeight == bestLoad * weights[i])
             {
                 point -= weights[i];
                 if (point < 0)

@@ -29,6 +29,11 @@ public sealed record HttpProfile : IProfile
     public bool AccessLog { get; init; }
     /// <summary>Access-log format with HAProxy-style variables (%ci %cp %t %f %b %s %Tc %Tr %Ta %ST %B %ts %r); null: the httplog-like default.</summary>
     public string? AccessLogFormat { get; init; }
+    /// <summary>
+    /// Whether <c>CONNECT host:port</c> is forwarded to a member (and tunnelled on its 2xx). Off by default: a reverse
+    /// proxy refuses it with 405 rather than let clients open tunnels to wherever a member can reach.
+    /// </summary>
+    public bool AllowConnect { get; init; }
     /// <summary>Status answered when a rule fails at run time: 500 here, or 0 to reset the connection.</summary>
     public int RuleErrorStatus { get; init; } = 500;
 }

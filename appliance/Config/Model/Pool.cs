@@ -18,6 +18,12 @@ public sealed record Pool : IConfigObject
     /// <summary><c>none | reset | reselect</c>: what happens to connections whose member goes down.</summary>
     public string ServiceDownAction { get; init; } = ServiceDownActions.None;
     public int ReselectTries { get; init; }
+    /// <summary>
+    /// HAProxy's <c>option redispatch</c>: when the connect to a member chosen by a persistence record fails (refused,
+    /// timed out) the client goes to another member and the record is learnt again, even with no reselect tries left.
+    /// False keeps persistence strict: retries (reselectTries) go to the persisted member again.
+    /// </summary>
+    public bool Redispatch { get; init; } = true;
     /// <summary>For consistent-hash and source-hash: <c>source-address</c>, <c>header:NAME</c>, <c>cookie:NAME</c>, <c>uri</c> or <c>rule</c>.</summary>
     public string? HashKey { get; init; }
     public ImmutableArray<PoolMember> Members { get; init; } = [];

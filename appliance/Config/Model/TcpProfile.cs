@@ -12,6 +12,11 @@ public sealed record TcpProfile : IProfile
     /// <summary>Seconds to wait for a member to accept before trying the next one (and raising LB_FAILED).</summary>
     public int ConnectTimeout { get; init; } = 5;
     public int IdleTimeout { get; init; } = 300;
+    /// <summary>
+    /// Seconds a rule's <c>ctx.tcp.collect(n)</c> waits for its bytes (HAProxy's <c>tcp-request inspect-delay</c>): then
+    /// CLIENT_DATA / SERVER_DATA runs with what arrived and <c>ctx.tcp.timedOut</c> true. 0: wait up to the idle timeout.
+    /// </summary>
+    public int CollectTimeout { get; init; } = 5;
     public bool NoDelay { get; init; } = true;
     public int KeepAliveInterval { get; init; } = 1800;
     public int SendBufferSize { get; init; } = 65536;

@@ -20,6 +20,7 @@ internal sealed class ProfileValidator : IConfigValidator
             var path = $"profiles/tcp/{t.Name}";
             context.Range(path, "connectTimeout", t.ConnectTimeout, 1, 3600);
             context.Range(path, "idleTimeout", t.IdleTimeout, 0, 86400 * 7);
+            context.Range(path, "collectTimeout", t.CollectTimeout, 0, 3600);
             context.Range(path, "keepAliveInterval", t.KeepAliveInterval, 0, 86400);
             context.Range(path, "sendBufferSize", t.SendBufferSize, 4096, 64 << 20);
             context.Range(path, "receiveBufferSize", t.ReceiveBufferSize, 4096, 64 << 20);

@@ -13,6 +13,7 @@ namespace Fulcrum.Appliance.DataPlane.Connect;
 public sealed class ServerConnection
 {
     private int _closed;
+    private int _idle;
 
     public ServerConnection(ProxySide side, MemberState member, TrafficCounters memberCounters, TrafficCounters? poolCounters, IPAddress? reuseKey)
     {
@@ -51,6 +52,24 @@ public sealed class ServerConnection
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
+    /// <summary>Goes into the OneConnect pool: its member counts it idle until <see cref="MarkBusy"/> or <see cref="Close"/>.</summary>
+    public void MarkIdle()
+    {
+        if (Interlocked.Exchange(ref _idle, 1) == 0)
+        {
+            Member.ConnectionIdled();
+        }
+    }
+
+    /// <summary>Taken out of the OneConnect pool for a request.</summary>
+    public void MarkBusy()
+    {
+        if (Interlocked.Exchange(ref _idle, 0) == 1)
+        {
+            Member.ConnectionResumed();
+        }
+    }
+
     public void Close(bool abort = false)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
@@ -66,6 +85,7 @@ public sealed class ServerConnection
             Side.Dispose();
         }
         Side.ReleaseBuffers();
+        MarkBusy(); // an idle connection that closes is no longer counted idle
         Member.ConnectionClosed();
         MemberCounters.Closed();
         PoolCounters?.Closed();

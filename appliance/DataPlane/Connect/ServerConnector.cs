@@ -53,10 +53,12 @@ public sealed class ServerConnector
         var tries = 1 + Math.Max(0, pool.Config.Config.ReselectTries);
         var exclude = avoid;
         var failure = TerminationCause.NoMember;
+        var redispatched = false;
         for (var attempt = 0; attempt < tries; attempt++)
         {
             var named = attempt == 0 && preselected is not null;
             var member = named ? preselected : _selector.Pick(ctx, pool, exclude);
+            var persisted = !named && ctx.Balancing.PickedByPersistence;
             if (member is null)
             {
                 // With a single member that just failed, trying it again is still better than giving up on a retry.
@@ -138,9 +140,33 @@ public sealed class ServerConnector
             {
                 break;
             }
-            exclude = member;
+            exclude = Redispatch(pool, persisted, attempt, ref tries, ref redispatched) ? member : exclude;
         }
         return new ConnectResult(null, failure);
+    }
+
+    /// <summary>
+    /// After a failed connect: whether the next attempt avoids the member that failed. A member from a persistence
+    /// record is avoided only with the pool's <c>redispatch</c> (HAProxy's <c>option redispatch</c>), which also grants
+    /// one attempt past the reselect tries, so a persisted client never gets a 503 for a dead member while others are
+    /// up; the next pick learns the record again. Without it the retries go to the persisted member.
+    /// </summary>
+    private static bool Redispatch(PoolState pool, bool persisted, int attempt, ref int tries, ref bool redispatched)
+    {
+        if (!persisted)
+        {
+            return true;
+        }
+        if (!pool.Config.Config.Redispatch)
+        {
+            return false;
+        }
+        if (attempt == tries - 1 && !redispatched)
+        {
+            redispatched = true;
+            tries++;
+        }
+        return true;
     }
 
     /// <summary>LB_FAILED: true when a rule asked to pick again (a new pool or member, or reselect).</summary>

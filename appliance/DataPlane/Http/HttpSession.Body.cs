@@ -42,6 +42,7 @@ internal sealed partial class HttpSession
             }
             var buffer = read.Buffer;
             ReadOnlySequence<byte> take;
+            ReadOnlySequence<byte>? send = null;
             var done = false;
             switch (framing)
             {
@@ -59,17 +60,28 @@ internal sealed partial class HttpSession
                         return BodyResult.Invalid;
                     }
                     take = buffer.Slice(0, r.Consumed);
+                    if (chunks.FiltersTrailers)
+                    {
+                        // The trailer section is held by the decoder and written, filtered, once the body ends.
+                        send = buffer.Slice(0, chunks.LastForwardable);
+                    }
                     done = r.IsComplete;
                     break;
                 default:
                     take = buffer;
                     break;
             }
-            if (!take.IsEmpty)
+            var piece = send ?? take;
+            if (!piece.IsEmpty || (done && send is not null))
             {
                 try
                 {
-                    await destination.WriteAsync(take).ConfigureAwait(false);
+                    await destination.WriteAsync(piece).ConfigureAwait(false);
+                    if (done && send is not null)
+                    {
+                        var span = destination.GetSpan(chunks!.TrailerSectionMaxLength);
+                        destination.Advance(chunks.CopyTrailerSection(span));
+                    }
                     if (!done)
                     {
                         await destination.FlushAsync().ConfigureAwait(false);

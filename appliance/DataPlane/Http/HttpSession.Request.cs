@@ -81,8 +81,9 @@ internal sealed partial class HttpSession
 
     /// <summary>
     /// The request head as the member gets it: the request line and every field line copied as they came, minus the
-    /// hop-by-hop fields (Connection and the fields it names, Keep-Alive, Proxy-Connection, TE, and Upgrade unless the
-    /// client asked to upgrade), plus X-Forwarded-For / -Proto / Via as the profile says.
+    /// hop-by-hop fields (Connection and the fields it names, Keep-Alive, Proxy-Connection, TE, HTTP2-Settings, and
+    /// Upgrade unless the client asked for an upgrade the proxy relays: never h2c), plus X-Forwarded-For / -Proto / Via
+    /// as the profile says. An absolute-form target's authority replaces the Host field.
     /// </summary>
     private void WriteRequestHead(ProxySide dst)
     {
@@ -106,6 +107,13 @@ internal sealed partial class HttpSession
             rules.WriteRequestBodyOverride(dst);
             return;
         }
+        if (_req.HostFromTarget)
+        {
+            // RFC 9112 §3.2.2: the absolute-form target's authority is the host; the client's Host field is not sent.
+            dst.Append("Host: "u8);
+            dst.Append(_req[_req.Host]);
+            dst.Append("\r\n"u8);
+        }
         var tokens = _req.ConnectionTokens;
         foreach (ref readonly var field in _req.Headers)
         {
@@ -115,6 +123,9 @@ internal sealed partial class HttpSession
                 case HttpKnownHeader.KeepAlive:
                 case HttpKnownHeader.ProxyConnection:
                 case HttpKnownHeader.TE:
+                case HttpKnownHeader.Http2Settings:
+                    continue;
+                case HttpKnownHeader.Host when _req.HostFromTarget:
                     continue;
                 case HttpKnownHeader.Upgrade when !upgrade:
                     continue;

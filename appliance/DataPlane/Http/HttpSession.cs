@@ -25,7 +25,8 @@ internal sealed partial class HttpSession : IDisposable
     private readonly bool _xffTrusted;
     private readonly HttpRequestHead _req = new();
     private readonly HttpResponseHead _res = new();
-    private readonly HttpChunkedDecoder _requestChunks = new();
+    // Request trailers are held back and filtered (HttpTrailerPolicy): fields that must not come after the head never reach a member.
+    private readonly HttpChunkedDecoder _requestChunks = new(filterTrailers: true);
     private readonly HttpChunkedDecoder _responseChunks = new();
     private readonly PipeReader _client;
     private readonly byte[]? _xffLine;
@@ -101,6 +102,11 @@ internal sealed partial class HttpSession : IDisposable
         _localStatus = 0;
         _plan.Counters.Request();
         _ctx.PoolCounters?.Request();
+        if (_req.Method == HttpMethodKind.Connect && !_plan.Http!.AllowConnect)
+        {
+            // A tunnel to any host:port a member can reach, past every L7 rule: only when the profile says so.
+            return await RespondLocalAsync(405, TerminationCause.ClientParseError).ConfigureAwait(false);
+        }
         _ctx.Balancing.BeginRequest(_req);
         var rules = _ctx.Rules;
         if (rules is not null)
@@ -252,5 +258,6 @@ internal sealed partial class HttpSession : IDisposable
         _bound = null;
         _req.Dispose();
         _res.Dispose();
+        _requestChunks.Reset(); // gives back a trailer section held when the body was cut off
     }
 }

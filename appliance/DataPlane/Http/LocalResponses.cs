@@ -12,6 +12,7 @@ public static class LocalResponses
     private static readonly FrozenDictionary<int, byte[]> Built = new Dictionary<int, string>
     {
         [400] = "Bad Request",
+        [405] = "Method Not Allowed",
         [408] = "Request Timeout",
         [413] = "Content Too Large",
         [414] = "URI Too Long",
@@ -31,7 +32,9 @@ public static class LocalResponses
     private static byte[] Build(int status, string reason)
     {
         var body = $"{status} {reason}\n";
+        // 405 is CONNECT refused (the http profile's allowConnect); RFC 9110 §15.5.6 wants the methods that do work.
+        var allow = status == 405 ? "Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE\r\n" : "";
         return Encoding.ASCII.GetBytes(
-            $"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n{body}");
+            $"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\n{allow}Connection: close\r\nCache-Control: no-store\r\n\r\n{body}");
     }
 }

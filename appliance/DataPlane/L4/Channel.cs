@@ -169,7 +169,7 @@ public sealed class Channel
                     State = ChannelState.Done;
                     return false;
                 }
-                if (rules.Wanted(side) == 0)
+                if (rules.Wanted(side) == 0 && !collector.ReadPending)
                 {
                     _ctx.SetDeadline(_ctx.Plan.IdleTimeoutMs, TerminationCause.ClientTimeout);
                     return true;

@@ -64,7 +64,8 @@ public sealed class TcpProxy : Pipeline.Layers.IConnectionProtocol
                     return;
                 }
                 first = round.Payload;
-                firstHold = hold.Holding ? hold : null; // release(n) kept the rest: the client channel goes on with it
+                // release(n) kept the rest, or a read from a timed-out wait is still out: the client channel goes on with it.
+                firstHold = hold.Holding || hold.ReadPending ? hold : null;
             }
         }
         ctx.SetDeadline(ctx.Plan.ConnectTimeoutMs * 2 + 1000, TerminationCause.ConnectTimeout);
@@ -96,7 +97,7 @@ public sealed class TcpProxy : Pipeline.Layers.IConnectionProtocol
             }
             await server.Side.FlushAsync().ConfigureAwait(false); // a PROXY header, if the profile sends one
             ctx.SetDeadline(ctx.Plan.IdleTimeoutMs, TerminationCause.ClientTimeout);
-            var clientHeld = rules is not null && rules.Wanted(TcpSide.Client) > 0;
+            var clientHeld = rules is not null && (rules.Wanted(TcpSide.Client) > 0 || firstHold is not null);
             var serverHeld = rules is not null && rules.Wanted(TcpSide.Server) > 0;
             // A held direction's respond writes to its source side, which the other channel writes to as well.
             var toClient = new SideWriter(ctx.Client, shared: clientHeld);

@@ -72,6 +72,7 @@ public sealed class OneConnectPool : IDisposable
                 continue;
             }
             Interlocked.Increment(ref _reused);
+            connection.MarkBusy();
             return connection;
         }
         return null;
@@ -90,6 +91,8 @@ public sealed class OneConnectPool : IDisposable
             return;
         }
         var queue = _idle.GetOrAdd((connection.Member, connection.ReuseKey, connection.Side.Transport.Loop), static _ => new IdleQueue());
+        // Marked before it can be taken: a taker's MarkBusy must never run before this.
+        connection.MarkIdle();
         if (!queue.TryAdd(connection, profile.MaxSize))
         {
             connection.Close();

@@ -49,6 +49,7 @@ public sealed class VirtualPlan
         }
         ConnectTimeoutMs = Math.Max(1, Tcp.ConnectTimeout) * 1000L;
         IdleTimeoutMs = Tcp.IdleTimeout * 1000L;
+        CollectTimeoutMs = Tcp.CollectTimeout * 1000L;
         ServerBufferSize = Math.Clamp(Tcp.ProxyBufferHigh / 2, 4096, 64 * 1024);
         L4BufferSize = Math.Clamp(Tcp.ProxyBufferHigh / 2, 4096, 256 * 1024);
         ServerHeaderValue = Http?.ServerHeaderValue is { } s ? System.Text.Encoding.ASCII.GetBytes("Server: " + s + "\r\n") : [];
@@ -87,6 +88,9 @@ public sealed class VirtualPlan
 
     /// <summary>0 means no idle timeout.</summary>
     public long IdleTimeoutMs { get; }
+
+    /// <summary>How long an L4 rule's collect waits for its bytes (tcp profile <c>collectTimeout</c>); 0: up to the idle timeout.</summary>
+    public long CollectTimeoutMs { get; }
 
     public int ServerBufferSize { get; }
 

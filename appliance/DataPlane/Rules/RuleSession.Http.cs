@@ -46,8 +46,9 @@ public sealed partial class RuleSession : IRuleHttp
         _xffTrusted = _ctx.Plan.TrustedXForwardedFor.Contains(_ctx.ClientEndPoint.Address);
         _forwardRequestField = (head, field) => field.Known switch
         {
-            HttpKnownHeader.Connection or HttpKnownHeader.KeepAlive or HttpKnownHeader.ProxyConnection or HttpKnownHeader.TE => false,
+            HttpKnownHeader.Connection or HttpKnownHeader.KeepAlive or HttpKnownHeader.ProxyConnection or HttpKnownHeader.TE or HttpKnownHeader.Http2Settings => false,
             HttpKnownHeader.Upgrade => (head.ConnectionOptions & HttpConnectionOptions.Upgrade) != 0 && head.HasUpgrade,
+            HttpKnownHeader.Host when head is HttpRequestHead { HostFromTarget: true } => false,
             HttpKnownHeader.XForwardedFor when http.InsertXForwardedFor && !_xffTrusted => false,
             HttpKnownHeader.XForwardedProto when http.InsertXForwardedProto && !_xffTrusted => false,
             HttpKnownHeader.Unknown when head.ConnectionTokens.Length > 0 && NamedByConnection(head, field) => false,
@@ -98,6 +99,11 @@ public sealed partial class RuleSession : IRuleHttp
         var http = _ctx.Plan.Http!;
         var extras = _requestExtras;
         extras.Clear();
+        if (_req!.HostFromTarget)
+        {
+            // The absolute-form target's authority is the host the member gets (the client's Host is left out).
+            extras.Add(new("Host", Encoding.Latin1.GetString(_req[_req.Host])));
+        }
         if (http.InsertXForwardedFor)
         {
             var a = _ctx.ClientEndPoint.Address;
@@ -115,7 +121,7 @@ public sealed partial class RuleSession : IRuleHttp
     }
 
     // The proxy's own fields for the rule's header views, refilled per message (no allocation per request).
-    private readonly List<KeyValuePair<string, string>> _requestExtras = new(3);
+    private readonly List<KeyValuePair<string, string>> _requestExtras = new(4);
     private readonly List<KeyValuePair<string, string>> _responseExtras = new(1);
     private string? _clientAddress;
 

@@ -22,7 +22,14 @@ public sealed partial class RuleSession : IRuleTcp
 
     private TcpHold Current => _serverEvent ? _serverHold : _clientHold;
 
-    void IRuleTcp.Collect(int bytes) => Current.Collect = bytes;
+    void IRuleTcp.Collect(int bytes, int timeoutMs)
+    {
+        var hold = Current;
+        hold.Collect = bytes;
+        hold.CollectTimeoutMs = timeoutMs;
+    }
+
+    public bool TimedOut => Current.TimedOut;
 
     public ReadOnlyMemory<byte> Payload => Current.Payload;
 
@@ -61,13 +68,22 @@ public sealed partial class RuleSession : IRuleTcp
         return hold.Collect > 0 && Set.Handles(side == TcpSide.Client ? RuleEvent.ClientData : RuleEvent.ServerData) ? hold.Collect : 0;
     }
 
+    /// <summary>How long the hold of <paramref name="side"/> waits for its bytes: the rule's timeoutMs, else the tcp profile's collectTimeout; 0: no limit but the idle timeout.</summary>
+    internal long CollectTimeoutMs(TcpSide side)
+    {
+        var hold = side == TcpSide.Client ? _clientHold : _serverHold;
+        return hold.CollectTimeoutMs > 0 ? hold.CollectTimeoutMs : _ctx.Plan.CollectTimeoutMs;
+    }
+
     /// <summary>
     /// Runs CLIENT_DATA or SERVER_DATA on the bytes held from <paramref name="side"/>. The held bytes are released when
     /// the rule releases them, when it does not ask for more (a collect of no more than it holds), or when the source
     /// has closed (<paramref name="sourceClosed"/>). After a release a new collect holds the next bytes; without one the
-    /// direction streams. On a close, bytes are passed on only if the rule released them explicitly.
+    /// direction streams. On a close, bytes are passed on only if the rule released them explicitly. After the collect's
+    /// wait ran out (<paramref name="timedOut"/>, <c>ctx.tcp.timedOut</c>) the event sees what arrived, possibly nothing;
+    /// unless it collects again the bytes go on and the direction streams.
     /// </summary>
-    internal TcpDecision Inspect(TcpSide side, ReadOnlyMemory<byte> held, bool sourceClosed)
+    internal TcpDecision Inspect(TcpSide side, ReadOnlyMemory<byte> held, bool sourceClosed, bool timedOut = false)
     {
         lock (_tcpGate)
         {
@@ -82,7 +98,10 @@ public sealed partial class RuleSession : IRuleTcp
             hold.Released = false;
             hold.ReleasedBytes = -1;
             hold.Collect = 0;
+            hold.CollectTimeoutMs = 0;
+            hold.TimedOut = timedOut;
             var status = Dispatch(side == TcpSide.Client ? RuleEvent.ClientData : RuleEvent.ServerData);
+            hold.TimedOut = false;
             var payload = hold.Payload;
             hold.Payload = default;
             var output = hold.TakeOut();

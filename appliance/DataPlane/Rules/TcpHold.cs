@@ -10,6 +10,12 @@ internal sealed class TcpHold
     /// <summary>Bytes to hold before the data event (a total: held bytes not yet released count); 0 for none.</summary>
     public int Collect;
 
+    /// <summary>The wait the rule gave with its collect (<c>{timeoutMs}</c>); 0: the tcp profile's collectTimeout.</summary>
+    public int CollectTimeoutMs;
+
+    /// <summary>During the data event: the collect's wait ran out before <see cref="Collect"/> bytes arrived.</summary>
+    public bool TimedOut;
+
     public ReadOnlyMemory<byte> Payload;
 
     public bool Replaced;

@@ -37,6 +37,9 @@ public sealed class ConnectionBalancing : IDisposable
     /// </summary>
     public string? RuleMethod { get; private set; }
 
+    /// <summary>Whether the last <see cref="MemberSelector.Pick"/> took its member from a persistence record (redispatch applies to it).</summary>
+    public bool PickedByPersistence { get; internal set; }
+
     /// <summary>The universal persistence key a rule gave (<c>ctx.persist.universal</c>).</summary>
     public string? UniversalKey { get; private set; }
 

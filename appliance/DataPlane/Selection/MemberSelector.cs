@@ -35,6 +35,7 @@ public sealed class MemberSelector
     /// </summary>
     public MemberState? Pick(ProxyContext ctx, PoolState pool, MemberState? exclude)
     {
+        ctx.Balancing.PickedByPersistence = false;
         if (!Persists(ctx, pool, out var persistence, out var rule))
         {
             return pool.Pick(Context(ctx, pool, exclude));
@@ -57,6 +58,7 @@ public sealed class MemberSelector
         {
             member = pool.Pick(Context(ctx, pool, exclude));
         }
+        ctx.Balancing.PickedByPersistence = from != Source.None;
         if (member is not null)
         {
             // A record found by lookup was refreshed by it; every other profile with a key records the choice.

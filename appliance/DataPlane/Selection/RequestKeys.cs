@@ -30,6 +30,10 @@ public static class RequestKeys
     /// <summary>The first field named <paramref name="name"/> (any case), or null.</summary>
     public static string? Header(HttpMessageHead head, ReadOnlySpan<char> name)
     {
+        if (head is HttpRequestHead { HostFromTarget: true } request && name.Equals("host", StringComparison.OrdinalIgnoreCase))
+        {
+            return Latin1(request[request.Host]); // the absolute-form authority, which is what the member gets as Host
+        }
         Span<byte> bytes = name.Length <= 256 ? stackalloc byte[name.Length] : new byte[name.Length];
         var n = Encoding.ASCII.GetBytes(name, bytes);
         return head.TryGetValue(bytes[..n], out var value) ? Latin1(value) : null;

@@ -164,7 +164,7 @@ public sealed class HttpProxyTests : IClassFixture<ApplianceFixture>, IAsyncLife
     }
 
     [Fact]
-    public async Task Connect_2xxFromTheMember_BecomesATwoWayTunnel()
+    public async Task Connect_AllowedByTheProfile_2xxFromTheMember_BecomesATwoWayTunnel()
     {
         await using var raw = new RawBackend(async s =>
         {
@@ -178,7 +178,8 @@ public sealed class HttpProxyTests : IClassFixture<ApplianceFixture>, IAsyncLife
             }
         });
         await _f.Admin.PoolAsync("connect", [raw.Port]);
-        var port = await _f.Admin.VirtualAsync("connect", "connect");
+        await _f.Admin.ProfileAsync("http", """{"name":"http-connect","allowConnect":true}""");
+        var port = await _f.Admin.VirtualAsync("connect", "connect", "\"tcp\",\"http-connect\"");
         using var s = await RawClient.ConnectAsync(port);
         await s.SendAsync("CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n"u8.ToArray());
         var head = await RawClient.ReadUntilAsync(s, "\r\n\r\n", 1, TimeSpan.FromSeconds(5));

@@ -69,6 +69,11 @@ public sealed class SmugglingTests : IClassFixture<ApplianceFixture>
         { "chunk-data-without-crlf", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", 400 },
         { "chunk-size-bare-lf", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n", 400 },
         { "chunk-size-with-space", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n", 400 },
+        { "underscore-transfer-encoding", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer_Encoding: chunked\r\n\r\n0\r\n\r\n", 400 },
+        { "underscore-content-length", "POST / HTTP/1.1\r\nHost: a\r\nContent_Length: 5\r\n\r\nhello", 400 },
+        { "underscore-x-forwarded-for", "GET / HTTP/1.1\r\nHost: a\r\nX_Forwarded_For: 10.0.0.1\r\n\r\n", 400 },
+        { "cl-leading-zeros", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 005\r\n\r\nhello", 400 },
+        { "connect-not-allowed", "CONNECT internal.example:22 HTTP/1.1\r\nHost: internal.example:22\r\n\r\n", 405 },
     };
 
     [Theory]
@@ -96,6 +101,8 @@ public sealed class SmugglingTests : IClassFixture<ApplianceFixture>
         { "chunked-split-across-fields-ok", "POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n1;name=\"v\"\r\nz\r\n0\r\n\r\n", "1;name=\"v\"\r\nz\r\n0\r\n\r\n" },
         { "http10-no-keepalive-with-extra-bytes", "GET /a HTTP/1.0\r\n\r\nGET /smuggled HTTP/1.0\r\n\r\n", "" },
         { "zero-length-body", "GET /a HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", "" },
+        { "chunked-trailer-framing-and-routing-fields-dropped", "POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\nContent-Length: 50\r\nX-T: 1\r\nHost: evil\r\nTransfer_Encoding: identity\r\nConnection: keep-alive\r\n\r\n", "5\r\nhello\r\n0\r\nX-T: 1\r\n\r\n" },
+        { "underscore-name-folding-to-nothing-known", "GET /a HTTP/1.1\r\nHost: a\r\nX_Request_Id: 7\r\nConnection: close\r\n\r\n", "" },
     };
 
     [Theory]
@@ -115,6 +122,64 @@ public sealed class SmugglingTests : IClassFixture<ApplianceFixture>
         Assert.EndsWith("\r\n\r\n" + body, seen);
         Assert.DoesNotContain("smuggled", seen);
         Assert.Empty(be.Garbage);
+    }
+
+    [Fact]
+    public async Task AbsoluteFormTarget_WithAnotherHost_MemberGetsTheAuthorityAsHost()
+    {
+        await using var be = new RecordingHttpBackend();
+        await _f.Admin.PoolAsync("fw-absolute", [be.Port]);
+        var port = await _f.Admin.VirtualAsync("fw-absolute", "fw-absolute");
+
+        var (text, closed) = await RawClient.ExchangeAsync(port, "GET http://good.example/a HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 200 ", text);
+        Assert.True(closed);
+        var seen = Assert.Single(be.Requests);
+        Assert.StartsWith("GET http://good.example/a HTTP/1.1\r\n", seen);
+        Assert.Contains("\r\nHost: good.example\r\n", seen);
+        Assert.DoesNotContain("evil", seen);
+    }
+
+    [Fact]
+    public async Task H2cUpgrade_IsForwardedAsAPlainRequest_WithoutUpgradeOrSettings()
+    {
+        await using var be = new RecordingHttpBackend();
+        await _f.Admin.PoolAsync("fw-h2c", [be.Port]);
+        var port = await _f.Admin.VirtualAsync("fw-h2c", "fw-h2c");
+
+        var (text, closed) = await RawClient.ExchangeAsync(port, "GET /a HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 200 ", text);
+        Assert.True(closed);
+        Assert.Equal(2, be.Requests.Count);
+        Assert.All(be.Requests, seen =>
+        {
+            Assert.DoesNotContain("h2c", seen, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("HTTP2-Settings", seen, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Upgrade", seen, StringComparison.OrdinalIgnoreCase);
+        });
+    }
+
+    [Fact]
+    public async Task H2cUpgrade_MemberAnswering101_IsNotTunnelled()
+    {
+        var sawUpgrade = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var be = new RawBackend(async s =>
+        {
+            var head = await RawClient.ReadUntilAsync(s, "\r\n\r\n", 1, TimeSpan.FromSeconds(5));
+            sawUpgrade.TrySetResult(head.Contains("h2c", StringComparison.OrdinalIgnoreCase));
+            await s.SendAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\nPRI * HTTP/2.0"u8.ToArray());
+        });
+        await _f.Admin.PoolAsync("sm-h2c-101", [be.Port]);
+        var port = await _f.Admin.VirtualAsync("sm-h2c-101", "sm-h2c-101");
+
+        var (text, closed) = await RawClient.ExchangeAsync(port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+
+        Assert.False(await sawUpgrade.Task);
+        Assert.StartsWith("HTTP/1.1 502 ", text);
+        Assert.DoesNotContain("PRI", text);
+        Assert.True(closed);
     }
 
     [Fact]

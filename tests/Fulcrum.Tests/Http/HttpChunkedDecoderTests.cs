@@ -249,6 +249,63 @@ public sealed class HttpChunkedDecoderTests
         Assert.Equal(431, HttpRejectReasons.StatusCode(result.Reason));
     }
 
+    [Theory]
+    [InlineData("5\r\nhello\r\n0\r\n\r\n", "")]
+    [InlineData("5\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n", "X-Checksum: abc\r\n")]
+    [InlineData("5\r\nhello\r\n0\r\nContent-Length: 5\r\nX-A: 1\r\nTransfer-Encoding: chunked\r\nHost: evil\r\nX-B: 2\r\n\r\n", "X-A: 1\r\nX-B: 2\r\n")]
+    [InlineData("5\r\nhello\r\n0\r\nConnection: close\r\nTrailer: x\r\nUpgrade: h2c\r\nX-Forwarded-For: 1.2.3.4\r\n\r\n", "")]
+    [InlineData("5\r\nhello\r\n0\r\nAuthorization: Basic x\r\nCookie: a=b\r\nContent-Type: text/x\r\nX_Forwarded_For: 1\r\nContent_Length: 1\r\n\r\n", "")]
+    public void Decode_FilteringTrailers_HoldsTheSectionBackAndDropsFramingRoutingAndHopByHopFields(string body, string kept)
+    {
+        var bytes = Bytes(body);
+        var trailerStart = body.IndexOf("0\r\n", StringComparison.Ordinal) + 3;
+        foreach (var split in new[] { 1, 4, bytes.Length })
+        {
+            var decoder = new HttpChunkedDecoder(filterTrailers: true);
+            var forwarded = new List<byte>();
+            HttpParseResult result = default;
+            for (var at = 0; at < bytes.Length; at += split)
+            {
+                var piece = bytes.AsSpan(at, Math.Min(split, bytes.Length - at));
+                result = decoder.Decode(piece);
+                Assert.False(result.IsError);
+                forwarded.AddRange(piece[..(int)decoder.LastForwardable].ToArray());
+            }
+
+            Assert.True(result.IsComplete);
+            Assert.Equal(body[..trailerStart], Text(forwarded.ToArray()));
+            var section = new byte[decoder.TrailerSectionMaxLength];
+            var n = decoder.CopyTrailerSection(section);
+            Assert.Equal(kept + "\r\n", Text(section.AsSpan(0, n)));
+        }
+    }
+
+    [Fact]
+    public void Decode_NotFilteringTrailers_EverythingIsForwardable()
+    {
+        var decoder = new HttpChunkedDecoder();
+        var body = "5\r\nhello\r\n0\r\nContent-Length: 5\r\n\r\n"u8;
+
+        var result = decoder.Decode(body);
+
+        Assert.True(result.IsComplete);
+        Assert.Equal(body.Length, decoder.LastForwardable);
+    }
+
+    [Fact]
+    public void Decode_FilteringTrailersOverASegmentedSequence_ForwardableStopsAtTheTrailers()
+    {
+        var decoder = new HttpChunkedDecoder(filterTrailers: true);
+        var sequence = ByteSegments(Bytes("5\r\nhello\r\n0\r\nHost: x\r\nX-T: 1\r\n\r\n"));
+
+        var result = decoder.Decode(sequence);
+
+        Assert.True(result.IsComplete);
+        Assert.Equal("5\r\nhello\r\n0\r\n".Length, decoder.LastForwardable);
+        var section = new byte[decoder.TrailerSectionMaxLength];
+        Assert.Equal("X-T: 1\r\n\r\n", Text(section.AsSpan(0, decoder.CopyTrailerSection(section))));
+    }
+
     [Fact]
     public void Decode_MaximumChunkSize_IsAcceptedAsFraming()
     {

@@ -16,7 +16,7 @@ public sealed class HttpRequestParserTests
         { "POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", HttpMethodKind.Post, "/upload", HttpRequestTargetForm.Origin, HttpProtocolVersion.Http11, HttpBodyFraming.Chunked, -1 },
         { "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\tchunked\t\r\n\r\n", HttpMethodKind.Post, "/", HttpRequestTargetForm.Origin, HttpProtocolVersion.Http11, HttpBodyFraming.Chunked, -1 },
         { "POST / HTTP/1.1\r\nHost: a\r\nTRANSFER-ENCODING: Chunked\r\n\r\n", HttpMethodKind.Post, "/", HttpRequestTargetForm.Origin, HttpProtocolVersion.Http11, HttpBodyFraming.Chunked, -1 },
-        { "PUT /x HTTP/1.1\r\nHost: a\r\ncontent-length:007\r\n\r\n", HttpMethodKind.Put, "/x", HttpRequestTargetForm.Origin, HttpProtocolVersion.Http11, HttpBodyFraming.ContentLength, 7 },
+        { "PUT /x HTTP/1.1\r\nHost: a\r\ncontent-length:7\r\n\r\n", HttpMethodKind.Put, "/x", HttpRequestTargetForm.Origin, HttpProtocolVersion.Http11, HttpBodyFraming.ContentLength, 7 },
         { "DELETE /x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", HttpMethodKind.Delete, "/x", HttpRequestTargetForm.Origin, HttpProtocolVersion.Http11, HttpBodyFraming.ContentLength, 0 },
         { "GET / HTTP/1.0\r\n\r\n", HttpMethodKind.Get, "/", HttpRequestTargetForm.Origin, HttpProtocolVersion.Http10, HttpBodyFraming.None, -1 },
         { "POST /form HTTP/1.0\r\nContent-Length: 3\r\n\r\n", HttpMethodKind.Post, "/form", HttpRequestTargetForm.Origin, HttpProtocolVersion.Http10, HttpBodyFraming.ContentLength, 3 },
@@ -107,6 +107,18 @@ public sealed class HttpRequestParserTests
         { "GET / HTTP/1.1\r\nHost: a\r\nX\"Y: x\r\n\r\n", HttpRejectReason.InvalidHeaderName },
         { "GET / HTTP/1.1\r\nHost: a\r\n: x\r\n\r\n", HttpRejectReason.InvalidHeaderName },
         { "GET / HTTP/1.1\r\nHost: a\r\nFoo\r\n\r\n", HttpRejectReason.MissingColon },
+
+        // Underscore names that fold into a field the proxy interprets (CGI-style servers read '_' as '-').
+        { "POST / HTTP/1.1\r\nHost: a\r\nTransfer_Encoding: chunked\r\n\r\n", HttpRejectReason.AmbiguousHeaderName },
+        { "POST / HTTP/1.1\r\nHost: a\r\nContent_Length: 5\r\n\r\n", HttpRejectReason.AmbiguousHeaderName },
+        { "POST / HTTP/1.1\r\nHost: a\r\ncontent_length: 5\r\n\r\n", HttpRejectReason.AmbiguousHeaderName },
+        { "GET / HTTP/1.1\r\nHost: a\r\nX_Forwarded_For: 1.2.3.4\r\n\r\n", HttpRejectReason.AmbiguousHeaderName },
+        { "GET / HTTP/1.1\r\nHost: a\r\nProxy_Connection: close\r\n\r\n", HttpRejectReason.AmbiguousHeaderName },
+
+        // Content-Length with leading zeros: 7 to us, octal or an error to others.
+        { "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 05\r\n\r\n", HttpRejectReason.InvalidContentLength },
+        { "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 00\r\n\r\n", HttpRejectReason.InvalidContentLength },
+        { "PUT /x HTTP/1.1\r\nHost: a\r\ncontent-length:007\r\n\r\n", HttpRejectReason.InvalidContentLength },
 
         // Request line.
         { "GET  / HTTP/1.1\r\nHost: a\r\n\r\n", HttpRejectReason.InvalidRequestLine },
@@ -415,6 +427,70 @@ public sealed class HttpRequestParserTests
         HttpRequestParser.Parse(Bytes("GET http://example.com:8080/x HTTP/1.1\r\nHost: example.com:8080\r\n\r\n").AsSpan(), head, Limits);
 
         Assert.Equal("example.com:8080", Text(head[head.TargetAuthority]));
+    }
+
+    [Fact]
+    public void Parse_AbsoluteFormWithOtherHost_AuthorityIsTheHost()
+    {
+        using var head = new HttpRequestHead();
+
+        var result = HttpRequestParser.Parse(Bytes("GET http://good.example/x HTTP/1.1\r\nHost: evil.example\r\n\r\n").AsSpan(), head, Limits);
+
+        Assert.True(result.IsComplete);
+        Assert.True(head.HostFromTarget);
+        Assert.Equal("good.example", Text(head[head.Host]));
+    }
+
+    [Fact]
+    public void Parse_OriginForm_HostIsTheHostField()
+    {
+        using var head = new HttpRequestHead();
+
+        HttpRequestParser.Parse(Bytes("GET /x HTTP/1.1\r\nHost: a.example\r\n\r\n").AsSpan(), head, Limits);
+
+        Assert.False(head.HostFromTarget);
+        Assert.Equal("a.example", Text(head[head.Host]));
+    }
+
+    [Theory]
+    [InlineData("Upgrade: h2c")]
+    [InlineData("Upgrade: websocket, H2C")]
+    [InlineData("Upgrade: h2c/1")]
+    [InlineData("Upgrade: websocket\r\nUpgrade: h2c")]
+    public void Parse_UpgradeOfferingH2c_IsNotAnUpgrade(string upgrade)
+    {
+        using var head = new HttpRequestHead();
+
+        var result = HttpRequestParser.Parse(Bytes($"GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\n{upgrade}\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n").AsSpan(), head, Limits);
+
+        Assert.True(result.IsComplete);
+        Assert.True(head.UpgradeOffersH2c);
+        Assert.Equal(HttpConnectionOptions.None, head.ConnectionOptions & HttpConnectionOptions.Upgrade);
+        Assert.Contains(head.Headers.ToArray(), f => f.Known == HttpKnownHeader.Http2Settings);
+    }
+
+    [Fact]
+    public void Parse_WebSocketUpgrade_StaysAnUpgrade()
+    {
+        using var head = new HttpRequestHead();
+
+        HttpRequestParser.Parse(Bytes("GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n").AsSpan(), head, Limits);
+
+        Assert.False(head.UpgradeOffersH2c);
+        Assert.Equal(HttpConnectionOptions.Upgrade, head.ConnectionOptions & HttpConnectionOptions.Upgrade);
+    }
+
+    [Theory]
+    [InlineData("X_Custom_Id: 1")]
+    [InlineData("Content_Lengths: 1")]
+    [InlineData("My_Host: x")]
+    public void Parse_UnderscoreNameThatFoldsToNothingKnown_IsAccepted(string field)
+    {
+        using var head = new HttpRequestHead();
+
+        var result = HttpRequestParser.Parse(Bytes($"GET / HTTP/1.1\r\nHost: a\r\n{field}\r\n\r\n").AsSpan(), head, Limits);
+
+        Assert.True(result.IsComplete);
     }
 
     [Fact]

@@ -52,6 +52,35 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Bench_CollectTimedOut_ClientDataSeesTimedOut_OnlyDataEventsMayReadIt()
+    {
+        const string source = "when('CLIENT_ACCEPTED', ctx => ctx.tcp.collect(10, { timeoutMs: 200 }));\nwhen('CLIENT_DATA', ctx => { ctx.tcp.payload = ctx.tcp.timedOut + ':' + ctx.tcp.payload; ctx.tcp.release(); });";
+        Assert.True(RuleCompiler.Analyze(source).Succeeded);
+
+        var timedOut = Fulcrum.Scripting.Testing.RuleTestBench.Run("t", source, new Fulcrum.Scripting.Testing.RuleSample { Payload = "abc", TimedOut = true });
+        var filled = Fulcrum.Scripting.Testing.RuleTestBench.Run("t", source, new Fulcrum.Scripting.Testing.RuleSample { Payload = "0123456789" });
+
+        Assert.Null(timedOut.Error);
+        Assert.Equal("true:abc", timedOut.Payload);
+        Assert.Equal("false:0123456789", filled.Payload);
+        var wrongPhase = RuleCompiler.Check("when('CLIENT_ACCEPTED', ctx => { if (ctx.tcp.timedOut) ctx.tcp.close(); });");
+        Assert.Contains(wrongPhase, d => d.Message.Contains("ctx.tcp.timedOut is not available in CLIENT_ACCEPTED", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{ timeoutMs: 0 }")]
+    [InlineData("{ timeoutMs: 3600001 }")]
+    [InlineData("{ timeoutMs: 1.5 }")]
+    [InlineData("5")]
+    public void Bench_CollectTimeoutMs_OutOfRange_IsARuleError(string options)
+    {
+        var trace = Fulcrum.Scripting.Testing.RuleTestBench.Run("t", $"when('CLIENT_ACCEPTED', ctx => ctx.tcp.collect(10, {options}));", new Fulcrum.Scripting.Testing.RuleSample { Payload = "abc" });
+
+        Assert.NotNull(trace.Error);
+        Assert.Contains("ctx.tcp.collect(bytes, {timeoutMs})", trace.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bench_ReleaseN_LetsOneFrameGoPerEvent_TheRestRunsAgain_TooManyBytesIsARangeError()
     {
         const string source = """

@@ -125,6 +125,93 @@ public sealed class DistributionProxyTests : IClassFixture<ApplianceFixture>
         }
     }
 
+    /// <summary>
+    /// Six server connections to member 0 are left idle (OneConnect pool, or closed without it) while member 1 is
+    /// disabled; then 12 held requests arrive with both enabled. Least connections counts connections carrying a request,
+    /// so the idle pool does not push the held requests to member 1: 6 / 6 either way (counting idle ones gave 3 / 9).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task LeastConnections_IdlePooledConnectionsAreNotLoad(bool oneConnect)
+    {
+        var name = oneConnect ? "lcidle-oc" : "lcidle";
+        var be = await StartAsync(name + "-", 2);
+        try
+        {
+            await _f.Admin.PoolJsonAsync(name, [$"\"port\":{be[0].Port}", $"\"port\":{be[1].Port}"], ",\"loadBalancingMode\":\"least-connections\"");
+            var port = await _f.Admin.VirtualAsync(name, name, oneConnect ? "\"tcp\",\"http\",\"oneconnect\"" : "\"tcp\",\"http\"");
+            using var client = LbApi.FreshClient();
+            await _f.Admin.MemberStateAsync(name, be[1].Port, "disabled");
+            var warm = await HoldAsync(client, port, 6, 300);
+            Assert.All(await Task.WhenAll(warm), who => Assert.Equal(name + "-0", who));
+            await _f.Admin.MemberStateAsync(name, be[1].Port, "enabled");
+            if (oneConnect)
+            {
+                var pool = await _f.Admin.PoolStatusAsync(name);
+                var m0 = pool.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("port").GetInt32() == be[0].Port);
+                Assert.Equal(6, m0.GetProperty("currentConnections").GetInt64()); // idle in the pool, still open
+            }
+
+            var held = await HoldAsync(client, port, 12, 3000);
+            // The last held request may still be on its way to its member: wait until all 12 are there.
+            var deadline = DateTime.UtcNow.AddSeconds(2);
+            while (be[0].Open + be[1].Open < 12 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+            var open = (be[0].Open, be[1].Open);
+            _out.WriteLine($"least-connections, oneConnect {oneConnect}, 6 idle on member 0, then 12 held: {open.Item1} / {open.Item2}");
+            Assert.Equal((6, 6), open);
+            await Task.WhenAll(held);
+        }
+        finally
+        {
+            await StopAsync(be);
+        }
+    }
+
+    /// <summary>
+    /// The case in a form that cannot be timing-dependent: weighted least connections over ratios 1/1/2, twelve
+    /// connections left idle on the ratio-2 member (OneConnect keeps them; without it they close), then 12 held
+    /// requests. Counting connections that carry a request, the held ones follow the ratio, 3 / 3 / 6; counting the idle
+    /// pool sent them all to the ratio-1 members (6 / 6 / 0), as it froze 600 requests at 11 / 13 / 576.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task WeightedLeastConnections_IdlePoolOnTheBigMember_HeldRequestsFollowTheRatio(bool oneConnect)
+    {
+        var name = oneConnect ? "wlcidle-oc" : "wlcidle";
+        var be = await StartAsync(name + "-", 3);
+        try
+        {
+            await _f.Admin.PoolJsonAsync(name, [$"\"port\":{be[0].Port}", $"\"port\":{be[1].Port}", $"\"port\":{be[2].Port},\"ratio\":2"], ",\"loadBalancingMode\":\"weighted-least-connections\"");
+            var port = await _f.Admin.VirtualAsync(name, name, oneConnect ? "\"tcp\",\"http\",\"oneconnect\"" : "\"tcp\",\"http\"");
+            using var client = LbApi.FreshClient();
+            await _f.Admin.MemberStateAsync(name, be[0].Port, "disabled");
+            await _f.Admin.MemberStateAsync(name, be[1].Port, "disabled");
+            Assert.All(await Task.WhenAll(await HoldAsync(client, port, 12, 600)), who => Assert.Equal(name + "-2", who));
+            await _f.Admin.MemberStateAsync(name, be[0].Port, "enabled");
+            await _f.Admin.MemberStateAsync(name, be[1].Port, "enabled");
+
+            var held = await HoldAsync(client, port, 12, 3000);
+            var deadline = DateTime.UtcNow.AddSeconds(2);
+            while (be.Sum(b => b.Open) < 12 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+            var open = (be[0].Open, be[1].Open, be[2].Open);
+            _out.WriteLine($"weighted-least-connections 1/1/2, oneConnect {oneConnect}, 12 idle on the ratio-2 member, then 12 held: {open}");
+            Assert.Equal((3, 3, 6), open);
+            await Task.WhenAll(held);
+        }
+        finally
+        {
+            await StopAsync(be);
+        }
+    }
+
     [Fact]
     public async Task ConsistentHash_OnAHeader_AJoiningMemberMovesAboutItsShare()
     {

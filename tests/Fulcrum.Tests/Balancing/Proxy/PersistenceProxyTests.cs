@@ -377,6 +377,115 @@ public sealed class PersistenceProxyTests : IClassFixture<ApplianceFixture>
         }
     }
 
+    /// <summary>
+    /// HAProxy's option redispatch: the persisted member refuses connections (stopped, no monitor has noticed), other
+    /// members are up; with the pool's default (redispatch on, no reselect tries) the client goes to another member and
+    /// the record names that one from then on.
+    /// </summary>
+    [Theory]
+    [InlineData("\"tcp\"", "rd4")]
+    [InlineData("\"tcp\",\"http\"", "rd7")]
+    [InlineData("\"tcp\",\"http\",\"oneconnect\"", "rd7oc")]
+    public async Task PersistedMemberRefuses_Redispatch_AnotherMemberAnswersAndTheRecordIsRelearnt(string profiles, string name)
+    {
+        var be = await StartAsync(name + "-", 3);
+        LbBackend? stopped = null;
+        try
+        {
+            var port = await SetupAsync(name, be, profiles, "source-addr");
+            using var client = LbApi.FreshClient();
+            var first = await client.WhoAsync(port);
+            stopped = be.Single(b => b.Name == first);
+            await stopped.DisposeAsync();
+
+            var moved = await client.WhoAsync(port);
+
+            Assert.NotEqual(first, moved);
+            var record = Assert.Single((await _f.Admin.PersistenceAsync(name)).EnumerateArray());
+            Assert.Equal($"127.0.0.1:{be.Single(b => b.Name == moved).Port}", record.GetProperty("member").GetString());
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Equal(moved, await client.WhoAsync(port));
+            }
+        }
+        finally
+        {
+            await StopAsync([.. be.Where(b => b != stopped)]);
+        }
+    }
+
+    [Fact]
+    public async Task PersistedMemberRefuses_CookieInsert_RedispatchedAndANewCookieIsSet()
+    {
+        var be = await StartAsync("rdc-", 3);
+        LbBackend? stopped = null;
+        try
+        {
+            await _f.Admin.ProfileAsync("persistence", """{"name":"ck-rd","method":"cookie","cookieMethod":"insert"}""");
+            var port = await SetupAsync("rdc", be, "\"tcp\",\"http\"", "ck-rd");
+            using var client = LbApi.FreshClient();
+            using var firstResponse = await client.SendAsync(LbApi.Get(port));
+            var first = await firstResponse.Content.ReadAsStringAsync();
+            var setCookie = Assert.Single(firstResponse.Headers.GetValues("Set-Cookie"));
+            var cookie = setCookie[..setCookie.IndexOf(';')];
+            stopped = be.Single(b => b.Name == first);
+            await stopped.DisposeAsync();
+
+            using var request = LbApi.Get(port);
+            request.Headers.Add("Cookie", cookie);
+            using var moved = await client.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+            var second = await moved.Content.ReadAsStringAsync();
+            Assert.NotEqual(first, second);
+            var newCookie = Assert.Single(moved.Headers.GetValues("Set-Cookie"));
+            using var again = LbApi.Get(port);
+            again.Headers.Add("Cookie", newCookie[..newCookie.IndexOf(';')]);
+            using var stays = await client.SendAsync(again);
+            Assert.Equal(second, await stays.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            await StopAsync([.. be.Where(b => b != stopped)]);
+        }
+    }
+
+    [Theory]
+    [InlineData("\"tcp\"", "rdoff4")]
+    [InlineData("\"tcp\",\"http\"", "rdoff7")]
+    public async Task PersistedMemberRefuses_RedispatchOff_TheClientStaysPinned(string profiles, string name)
+    {
+        var be = await StartAsync(name + "-", 2);
+        LbBackend? stopped = null;
+        try
+        {
+            // Even with reselect tries, a strict pool retries the persisted member and never breaks persistence.
+            var port = await SetupAsync(name, be, profiles, "source-addr", ",\"redispatch\":false,\"reselectTries\":2");
+            using var client = LbApi.FreshClient();
+            var first = await client.WhoAsync(port);
+            var member = be.Single(b => b.Name == first);
+            stopped = member;
+            await stopped.DisposeAsync();
+
+            if (profiles.Contains("http", StringComparison.Ordinal))
+            {
+                using var response = await client.SendAsync(LbApi.Get(port));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            }
+            else
+            {
+                await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.WhoAsync(port));
+            }
+            var record = Assert.Single((await _f.Admin.PersistenceAsync(name)).EnumerateArray());
+            Assert.Equal($"127.0.0.1:{member.Port}", record.GetProperty("member").GetString());
+            Assert.Equal(0, be.Single(b => b != member).Requests);
+        }
+        finally
+        {
+            await StopAsync([.. be.Where(b => b != stopped)]);
+        }
+    }
+
     [Fact]
     public async Task TheTableSurvivesAnUnrelatedConfigChange()
     {

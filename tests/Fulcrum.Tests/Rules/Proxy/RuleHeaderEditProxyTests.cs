@@ -108,6 +108,33 @@ public sealed class RuleHeaderEditProxyTests : RuleProxyTestBase, IClassFixture<
         Assert.True(r.Contains("\r\nx-got: ua/1;127.0.0.1;;a|b;X-Multi\r\n", StringComparison.Ordinal), r);
     }
 
+    /// <summary>
+    /// An absolute-form target whose authority differs from Host: the rule sees the authority as the host, and when it
+    /// edits the fields the list it writes carries the authority's Host, never the client's (RFC 9112 §3.2.2).
+    /// </summary>
+    [Fact]
+    public async Task AbsoluteFormTarget_RuleSeesTheAuthorityAsHost_EditedFieldsCarryIt()
+    {
+        await using var be = new RecordingHttpBackend();
+        await Pool("p", be.Port);
+        await Rule("abshost", """
+            when('HTTP_REQUEST', ctx => {
+              ctx.http.setHeader('x-rule-host', ctx.http.host + '|' + ctx.http.header('host'));
+            });
+            """);
+        var port = await Virtual("p", "abshost");
+        using var s = await RawClient.ConnectAsync(port);
+
+        await Exchange(s, "GET http://good.example/a HTTP/1.1\r\nHost: evil.example\r\nUpgrade: h2c\r\nConnection: upgrade\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+
+        var r = Assert.Single(be.Requests);
+        Assert.Contains("\r\nx-rule-host: good.example|good.example\r\n", r, StringComparison.Ordinal);
+        Assert.Contains("\r\nHost: good.example\r\n", r, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil", r, StringComparison.Ordinal);
+        Assert.DoesNotContain("h2c", r, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("HTTP2-Settings", r, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>An http profile whose own fields (X-Forwarded-For, Via; Server in responses) join the lists a rule reads and edits.</summary>
     private async Task<string> ForwardingProfile()
     {
