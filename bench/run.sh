@@ -10,9 +10,14 @@
 # Usage: bench/run.sh [seconds] [connections]      (needs: dotnet, wrk, nginx, haproxy, curl, taskset)
 #   SCENARIOS="keepalive new-conn 1MB l4 rule" (the default: all); e.g. SCENARIOS=rule bench/run.sh for the rule alone.
 #   ROUNDS=3: how many times the rule scenario alternates Fulcrum without and with the rule (the difference is small).
+#   UNPINNED=1: nothing pinned, every proxy on both cores (haproxy nbthread 2, nginx 2 workers, Fulcrum 2 loops), to see
+#   how throughput scales from one core to two (the load generator and backend then compete with the proxies).
 set -u
 SECS=${1:-8}; CONNS=${2:-64}
 SCENARIOS=${SCENARIOS:-keepalive new-conn 1MB l4 rule}; ROUNDS=${ROUNDS:-3}
+UNPINNED=${UNPINNED:-0}
+if [ "$UNPINNED" = 1 ]; then PIN0=(); PIN1=(); NBT=2; else PIN0=(taskset -c 0); PIN1=(taskset -c 1); NBT=1; fi
+WRKT=$NBT
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/fulcrum-bench.XXXX)
 BE=9101; NGX=9102; HAP=9103; FUL=9104; HAP4=9105; FUL4=9106; HAPR=9107; FULR=9108; MGMT=9180
@@ -32,7 +37,7 @@ http { access_log off; sendfile on;
     location / { return 200 "hello from backend\n"; } } }
 CONF
 cat >"$W/nginxproxy.conf" <<CONF
-worker_processes 1; daemon off; pid $W/np.pid; error_log $W/np.err;
+worker_processes $NBT; daemon off; pid $W/np.pid; error_log $W/np.err;
 events { worker_connections 8192; }
 http { access_log off;
   upstream be { server 127.0.0.1:$BE; keepalive 64; }
@@ -41,7 +46,7 @@ http { access_log off;
 CONF
 cat >"$W/haproxy.cfg" <<CONF
 global
-  nbthread 1
+  nbthread $NBT
   maxconn 8192
 defaults
   timeout connect 5s
@@ -86,10 +91,10 @@ echo "building fulcrum (Release)..." >&2
 dotnet build -c Release "$ROOT/appliance" -v q -nologo >"$W/build.log" 2>&1 || { cat "$W/build.log"; exit 1; }
 FULCRUM_DLL="$ROOT/appliance/bin/Release/net10.0/fulcrum.dll"
 
-taskset -c 0 nginx -c "$W/backend.conf" & echo $! >>"$W/pids"
-taskset -c 1 nginx -c "$W/nginxproxy.conf" & echo $! >>"$W/pids"
-taskset -c 1 haproxy -f "$W/haproxy.cfg" -db >/dev/null 2>&1 & echo $! >>"$W/pids"
-FULCRUM_ADMIN_PASSWORD=bench-Secret-1 taskset -c 1 dotnet "$FULCRUM_DLL" run --data "$W/data" --mgmt 127.0.0.1:$MGMT >"$W/fulcrum.log" 2>&1 & echo $! >>"$W/pids"
+"${PIN0[@]}" nginx -c "$W/backend.conf" & echo $! >>"$W/pids"
+"${PIN1[@]}" nginx -c "$W/nginxproxy.conf" & echo $! >>"$W/pids"
+"${PIN1[@]}" haproxy -f "$W/haproxy.cfg" -db >/dev/null 2>&1 & echo $! >>"$W/pids"
+FULCRUM_ADMIN_PASSWORD=bench-Secret-1 "${PIN1[@]}" dotnet "$FULCRUM_DLL" run --data "$W/data" --mgmt 127.0.0.1:$MGMT >"$W/fulcrum.log" 2>&1 & echo $! >>"$W/pids"
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$MGMT/healthz >/dev/null && break; sleep 0.2; done
 api() { curl -sf -u admin:bench-Secret-1 -H 'content-type: application/json' -X POST "http://127.0.0.1:$MGMT$1" -d "$2" >/dev/null || echo "api $1 failed" >&2; }
 api /api/v1/pools "{\"name\":\"be\",\"members\":[{\"address\":\"127.0.0.1\",\"port\":$BE}]}"
@@ -109,13 +114,14 @@ ticks() {
     total=$((total + $(awk '{print $14+$15}' /proc/$pid/stat 2>/dev/null || echo 0)))
   done; echo $total
 }
-WARMUP=5
+# 10 s: Fulcrum's JIT keeps tiering (PGO, then optimized code) for several seconds under load; the peers need none.
+WARMUP_DEFAULT=${WARMUP:-10}; WARMUP=$WARMUP_DEFAULT
 run() { # scenario name url conns [wrk args...]; leaves the CPU figure in LAST_US
   local scenario=$1 name=$2 url=$3 conns=$4; shift 4
   local port=${url##*:}; port=${port%%/*}
-  taskset -c 0 wrk -t1 -c"$conns" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1   # warm-up (JIT tiers, pools), not counted
+  "${PIN0[@]}" wrk -t$WRKT -c"$conns" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1   # warm-up (JIT tiers, pools), not counted
   local t0; t0=$(ticks "$port")
-  local out; out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${SECS}s" --latency "$@" "$url" 2>&1)
+  local out; out=$("${PIN0[@]}" wrk -t$WRKT -c"$conns" -d"${SECS}s" --latency "$@" "$url" 2>&1)
   local t1; t1=$(ticks "$port")
   local rps p50 p99 reqs us errs
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -129,7 +135,7 @@ run() { # scenario name url conns [wrk args...]; leaves the CPU figure in LAST_U
 l4() { # name port: one 1 GiB transfer through the proxy's L4 path
   local name=$1 port=$2
   local t0; t0=$(ticks "$port")
-  local out; out=$(taskset -c 0 curl -s -o /dev/null -w '%{size_download} %{time_total}' "http://127.0.0.1:$port/1g")
+  local out; out=$("${PIN0[@]}" curl -s -o /dev/null -w '%{size_download} %{time_total}' "http://127.0.0.1:$port/1g")
   local t1; t1=$(ticks "$port")
   awk -v n="${out% *}" -v s="${out#* }" -v t=$((t1-t0)) -v hz="$(getconf CLK_TCK)" -v name="$name" \
     'BEGIN{ printf "%-14s %-8s MB/s=%-10.0f cpu_ms_per_GB=%.0f (bytes=%s)\n", "l4-1GB", name, n/s/1048576, t*1000/hz/(n/1073741824), n }'
@@ -156,7 +162,7 @@ if has rule; then
   run rule-keepalive haproxy "http://127.0.0.1:$HAP/" "$CONNS" "${UA[@]}"; hap=$LAST_US
   run rule-keepalive hap+rule "http://127.0.0.1:$HAPR/" "$CONNS" "${UA[@]}"; hapr=$LAST_US
   # Both virtuals warmed first, unmeasured: the JIT tiers Fulcrum's code for a while, and the first round would pay it.
-  for port in $FUL $FULR; do taskset -c 0 wrk -t1 -c"$CONNS" -d10s "${UA[@]}" "http://127.0.0.1:$port/" >/dev/null 2>&1; done
+  for port in $FUL $FULR; do "${PIN0[@]}" wrk -t$WRKT -c"$CONNS" -d10s "${UA[@]}" "http://127.0.0.1:$port/" >/dev/null 2>&1; done
   diffs=()
   for r in $(seq 1 "$ROUNDS"); do
     # Alternate the order (A B, B A, ...) so a drift during the run (tiering, the machine's load) does not favour one side.
@@ -172,7 +178,7 @@ if has rule; then
   done
   run rule-keepalive haproxy "http://127.0.0.1:$HAP/" "$CONNS" "${UA[@]}"; hap2=$LAST_US
   run rule-keepalive hap+rule "http://127.0.0.1:$HAPR/" "$CONNS" "${UA[@]}"; hapr2=$LAST_US
-  WARMUP=5
+  WARMUP=$WARMUP_DEFAULT
   printf '%s\n' "${diffs[@]}" | sort -g | awk -v all="${diffs[*]}" -v h1="$hap" -v h2="$hap2" -v r1="$hapr" -v r2="$hapr2" '
     { d[NR] = $1 }
     END {
