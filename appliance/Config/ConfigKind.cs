@@ -46,8 +46,11 @@ public abstract class ConfigKind
     public abstract FulcrumConfig Remove(FulcrumConfig config, string name);
 
     /// <summary>Reads one object of this kind; throws <see cref="JsonException"/> on bad JSON or shape.</summary>
-    public IConfigObject Deserialize(JsonElement json) =>
-        (IConfigObject?)json.Deserialize(ClrType, ConfigJson.Options) ?? throw new JsonException($"a {Singular} object is required, not null");
+    public IConfigObject Deserialize(JsonElement json)
+    {
+        JsonInputCheck.ThrowIfInvalid(json);
+        return (IConfigObject?)json.Deserialize(ClrType, ConfigJson.Options) ?? throw new JsonException($"a {Singular} object is required, not null");
+    }
 
     public JsonElement Serialize(IConfigObject value) => JsonSerializer.SerializeToElement(value, ClrType, ConfigJson.Options);
 }

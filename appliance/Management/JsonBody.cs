@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Config.Editing;
 using Fulcrum.Appliance.Config.Validation;
 using Microsoft.AspNetCore.Http.Features;
@@ -70,17 +71,30 @@ public static class JsonBody
         try
         {
             using var doc = JsonDocument.Parse(bytes, DocumentOptions);
+            if (JsonInputCheck.InvalidStrings(doc.RootElement) is { } bad)
+            {
+                return Fail(Problems.Create(400, "Invalid request body", "the body is not valid JSON text", [new ConfigError(bad.Path.Length == 0 ? "body" : bad.Path, bad.Message)]));
+            }
             return new Outcome(doc.RootElement.Clone(), null);
         }
         catch (JsonException ex)
         {
             return Fail(Problems.Create(400, "Invalid request body", "the body is not valid JSON", [new ConfigError("body", JsonErrors.Describe(ex))]));
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-member check decodes every member name and throws this (not a JsonException) on a lone surrogate.
+            return Fail(Problems.Create(400, "Invalid request body", "the body is not valid JSON text", [new ConfigError("body", "a member name holds a lone UTF-16 surrogate escape (\\ud800-\\udfff without its pair), which is not text")]));
+        }
     }
 
     /// <summary>Deserializes a JSON element into a DTO with the config dialect's strictness; a problem on failure.</summary>
     public static (T? Value, IResult? Error) Bind<T>(JsonElement element) where T : class
     {
+        if (JsonInputCheck.InvalidStringsOrNullItems(element) is { } bad)
+        {
+            return (null, Problems.Create(400, "Invalid request body", "the body does not have the expected shape", [new ConfigError(bad.Path.Length == 0 ? "body" : "body/" + bad.Path, bad.Message)]));
+        }
         try
         {
             var value = element.Deserialize<T>(Config.ConfigJson.Options);

@@ -33,6 +33,11 @@ internal sealed class DataGroupValidator : IConfigValidator
                 {
                     problem = $"'{key}' is not an integer";
                 }
+                else if (value is null)
+                {
+                    // Nullable annotations do not reach dictionary values, so JSON null arrives here.
+                    problem = "a record's value may not be null; use \"\" for none";
+                }
                 else if (value.Length > 65536)
                 {
                     problem = "values may have at most 65536 characters";
