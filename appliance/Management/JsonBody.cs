@@ -64,6 +64,11 @@ public static class JsonBody
         {
             return Fail(Problems.Create(415, "Unsupported media type", $"send JSON with Content-Type: application/json, not '{request.ContentType}'"));
         }
+        if (Charset(request.ContentType) is { } charset && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            // Decoding by the declared charset would accept what no other client of the API can send; JSON is UTF-8 (RFC 8259 §8.1).
+            return Fail(Problems.Create(415, "Unsupported media type", $"send JSON as UTF-8 (charset=utf-8 or no charset), not charset={(charset.Length > 32 ? charset[..32] + "…" : charset)}"));
+        }
         if (!Utf8.IsValid(bytes))
         {
             return Fail(Problems.Create(400, "Invalid request body", "the body is not valid UTF-8"));
@@ -107,6 +112,11 @@ public static class JsonBody
             return (null, Problems.Create(400, "Invalid request body", "the body does not have the expected shape", [new ConfigError("body" + (ex.Path is { Length: > 1 } p ? "/" + p.TrimStart('$', '.').Replace('.', '/') : ""), JsonErrors.Describe(ex))]));
         }
     }
+
+    private static string? Charset(string? contentType) =>
+        contentType is not null && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            ? parsed.CharSet?.Trim('"')
+            : null;
 
     private static IResult TooLarge(int maxBytes) =>
         Problems.Create(413, "Request body too large", $"this endpoint accepts at most {maxBytes} bytes");
