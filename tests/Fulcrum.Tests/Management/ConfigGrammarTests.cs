@@ -86,6 +86,42 @@ public sealed class ConfigGrammarTests : IClassFixture<ApplianceFixture>
     }
 
     [Fact]
+    public async Task InjectedValueInAStoreWrittenBeforeValidation_NeverReachesTheWire()
+    {
+        using var dir = new TempDir();
+        await using var be = await KestrelBackend.StartAsync("g2");
+        int port;
+        await using (var first = await ApplianceProcess.StartAsync(dir.Path))
+        {
+            using var api = first.Client();
+            await api.PoolAsync("sp", [be.Port]);
+            await api.ProfileAsync("http", """{"name":"old","serverHeaderAction":"replace","serverHeaderValue":"INJECT-HERE"}""");
+            port = await api.VirtualAsync("sv", "sp", "\"tcp\",\"old\"");
+            Assert.Equal(0, await first.StopAsync());
+        }
+        // What an older fulcrum, which did not check the grammar, could have stored.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dir.Path, "fulcrum.db")}"))
+        {
+            c.Open();
+            using var update = c.CreateCommand();
+            update.CommandText = "UPDATE objects SET json = replace(json, 'INJECT-HERE', 'x\\r\\nSet-Cookie: a=b') WHERE json LIKE '%INJECT-HERE%'";
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await using var second = await ApplianceProcess.StartAsync(dir.Path);
+        using var client = new HttpClient();
+        using var response = await client.GetAsync($"http://127.0.0.1:{port}/");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.DoesNotContain("x", response.Headers.TryGetValues("Server", out var server) ? server : []);
+        using var admin = second.Client();
+        Assert.Equal("x\r\nSet-Cookie: a=b", (await admin.Get("/api/v1/profiles/http/old")).Json.GetProperty("serverHeaderValue").GetString());
+    }
+
+    [Fact]
     public async Task EveryErrorListed_OneRefusalForSeveralFields()
     {
         var r = await _api.Post("/api/v1/config/transaction", JsonSerializer.Serialize(new
