@@ -18,7 +18,10 @@ public sealed class ConfigStore
 {
     public const int KeptWhole = 50;
 
-    /// <summary>Each object record's JSON and its hash, computed once: records are immutable and unchanged ones are shared by later configs.</summary>
+    /// <summary>
+    /// Each object record's hash, computed once: records are immutable and unchanged ones are shared by later configs.
+    /// The JSON is held only until it is written, so the store does not keep a second copy of the config in memory.
+    /// </summary>
     private static readonly ConditionalWeakTable<IConfigObject, StoredObject> Stored = new();
 
     private readonly SqliteDatabase _db;
@@ -92,7 +95,8 @@ public sealed class ConfigStore
             {
                 continue;
             }
-            c.Execute("INSERT OR IGNORE INTO objects (sha256, json) VALUES (@Sha256, @Json)", stored, tx);
+            var json = stored.Json ?? StoredObject.Of(ConfigKinds.Find(kind)!, config, name).Json;
+            c.Execute("INSERT OR IGNORE INTO objects (sha256, json) VALUES (@sha, @json)", new { sha = stored.Sha256, json }, tx);
             c.Execute("INSERT INTO generation_changes (generation, kind, name, object) VALUES (@number, @kind, @name, @sha)", new { number, kind, name, sha = stored.Sha256 }, tx);
         }
         foreach (var (kind, name) in heads.Keys)
@@ -101,6 +105,10 @@ public sealed class ConfigStore
         }
         Compact(c, tx, number - KeptWhole);
         tx.Commit();
+        foreach (var (_, _, stored) in objects)
+        {
+            stored.Json = null;
+        }
         return new GenerationInfo(number, now, user, summary, true, sha);
     }
 
@@ -158,7 +166,7 @@ public sealed class ConfigStore
                 using var doc = JsonDocument.Parse(r.Json);
                 var o = kind.Deserialize(doc.RootElement);
                 // The next commit compares by these hashes: an object loaded and left unchanged is not written again.
-                Stored.AddOrUpdate(o, new StoredObject(r.Sha256, r.Json));
+                Stored.AddOrUpdate(o, new StoredObject(r.Sha256, null));
                 items.Add(o);
             }
             config = kind.WithAll(config, items);
@@ -183,13 +191,20 @@ public sealed class ConfigStore
     private static GenerationInfo ToInfo(Row row) =>
         new(row.Number, Timestamps.Parse(row.Created), row.User, row.Summary, row.Kept, row.Sha256);
 
-    private sealed record StoredObject(string Sha256, string Json)
+    private sealed class StoredObject(string sha256, string? json)
     {
+        public string Sha256 { get; } = sha256;
+
+        /// <summary>Null once written (or when loaded from the store, where it already is).</summary>
+        public string? Json { get; set; } = json;
+
         public static StoredObject Of(ConfigKind kind, IConfigObject o)
         {
             var json = JsonSerializer.Serialize(o, kind.ClrType, ConfigJson.Options);
             return new StoredObject(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json))), json);
         }
+
+        public static StoredObject Of(ConfigKind kind, FulcrumConfig config, string name) => Of(kind, kind.Find(config, name)!);
     }
 
     private sealed record Row
