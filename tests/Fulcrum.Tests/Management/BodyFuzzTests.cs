@@ -5,7 +5,7 @@ using Fulcrum.Tests.Infrastructure;
 namespace Fulcrum.Tests.Management;
 
 /// <summary>
-/// Every object endpoint (POST on the collection, PUT and PATCH on an item, the member sub-collection and
+/// Every object endpoint (POST on the collection, PUT and PATCH on an item, the member sub-collection, users and
 /// transactions) fed each field of a valid body replaced by a hostile value: wrong types, nulls, nulls inside
 /// lists, lone surrogates, huge numbers, deep nesting and duplicate keys. Nothing may answer 5xx, and every
 /// refusal is a problem document.
@@ -40,7 +40,11 @@ public sealed class BodyFuzzTests : IClassFixture<ApplianceFixture>
         }
 
         var failures = new List<string>();
-        foreach (var (kind, name, body, _, _) in Samples.All())
+        var user = await _api.Post("/api/v1/users", """{"name":"fuzzer","role":"auditor","password":"Fuzz-Password-1"}""");
+        Assert.Equal(201, user.Code);
+        var kinds = Samples.All().Select(s => (s.Kind, s.Name, s.Body))
+            .Append(("users", "fuzzer", """{"name":"fuzzer","role":"auditor","password":"Fuzz-Password-1","description":"d"}"""));
+        foreach (var (kind, name, body) in kinds)
         {
             var sample = JsonNode.Parse(body)!.AsObject();
             var fields = sample.Select(p => p.Key).Where(k => k != "name").Append("description").Append("unknownField").Distinct().ToList();
@@ -61,7 +65,7 @@ public sealed class BodyFuzzTests : IClassFixture<ApplianceFixture>
                 await Check(failures, HttpMethod.Put, $"/api/v1/{kind}/{name}", whole);
                 await Check(failures, HttpMethod.Patch, $"/api/v1/{kind}/{name}", whole);
             }
-            foreach (var value in HostileValues)
+            foreach (var value in HostileValues.Where(_ => kind != "users"))
             {
                 await Check(failures, HttpMethod.Post, "/api/v1/config/transaction", $$"""{"changes":[{"op":"create","kind":"{{kind}}","name":"fzt","body":{{value}}}]}""");
                 await Check(failures, HttpMethod.Post, "/api/v1/config/transaction", $$$"""{"changes":[{"op":"patch","kind":"{{{kind}}}","name":"{{{name}}}","body":{"description":{{{value}}}}}]}""");
