@@ -45,9 +45,15 @@ public abstract class ConfigKind
 
     public abstract FulcrumConfig Remove(FulcrumConfig config, string name);
 
+    /// <summary>Replaces the whole list of this kind, sorted by name.</summary>
+    public abstract FulcrumConfig WithAll(FulcrumConfig config, IEnumerable<IConfigObject> values);
+
     /// <summary>Reads one object of this kind; throws <see cref="JsonException"/> on bad JSON or shape.</summary>
-    public IConfigObject Deserialize(JsonElement json) =>
-        (IConfigObject?)json.Deserialize(ClrType, ConfigJson.Options) ?? throw new JsonException($"a {Singular} object is required, not null");
+    public IConfigObject Deserialize(JsonElement json)
+    {
+        JsonInputCheck.ThrowIfInvalid(json);
+        return (IConfigObject?)json.Deserialize(ClrType, ConfigJson.Options) ?? throw new JsonException($"a {Singular} object is required, not null");
+    }
 
     public JsonElement Serialize(IConfigObject value) => JsonSerializer.SerializeToElement(value, ClrType, ConfigJson.Options);
 }
@@ -95,6 +101,9 @@ public sealed class ConfigKind<T> : ConfigKind where T : class, IConfigObject
         }
         return _set(config, builder.ToImmutable());
     }
+
+    public override FulcrumConfig WithAll(FulcrumConfig config, IEnumerable<IConfigObject> values) =>
+        _set(config, [.. values.Cast<T>().OrderBy(v => v.Name, StringComparer.Ordinal)]);
 
     public override FulcrumConfig Remove(FulcrumConfig config, string name) =>
         _set(config, _get(config).RemoveAll(i => string.Equals(i.Name, name, StringComparison.Ordinal)));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Config.Editing;
 using Fulcrum.Appliance.Config.Validation;
 using Microsoft.AspNetCore.Http.Features;
@@ -63,6 +64,11 @@ public static class JsonBody
         {
             return Fail(Problems.Create(415, "Unsupported media type", $"send JSON with Content-Type: application/json, not '{request.ContentType}'"));
         }
+        if (Charset(request.ContentType) is { } charset && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            // Decoding by the declared charset would accept what no other client of the API can send; JSON is UTF-8 (RFC 8259 §8.1).
+            return Fail(Problems.Create(415, "Unsupported media type", $"send JSON as UTF-8 (charset=utf-8 or no charset), not charset={(charset.Length > 32 ? charset[..32] + "…" : charset)}"));
+        }
         if (!Utf8.IsValid(bytes))
         {
             return Fail(Problems.Create(400, "Invalid request body", "the body is not valid UTF-8"));
@@ -70,17 +76,30 @@ public static class JsonBody
         try
         {
             using var doc = JsonDocument.Parse(bytes, DocumentOptions);
+            if (JsonInputCheck.InvalidStrings(doc.RootElement) is { } bad)
+            {
+                return Fail(Problems.Create(400, "Invalid request body", "the body is not valid JSON text", [new ConfigError(bad.Path.Length == 0 ? "body" : bad.Path, bad.Message)]));
+            }
             return new Outcome(doc.RootElement.Clone(), null);
         }
         catch (JsonException ex)
         {
             return Fail(Problems.Create(400, "Invalid request body", "the body is not valid JSON", [new ConfigError("body", JsonErrors.Describe(ex))]));
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-member check decodes every member name and throws this (not a JsonException) on a lone surrogate.
+            return Fail(Problems.Create(400, "Invalid request body", "the body is not valid JSON text", [new ConfigError("body", "a member name holds a lone UTF-16 surrogate escape (\\ud800-\\udfff without its pair), which is not text")]));
+        }
     }
 
     /// <summary>Deserializes a JSON element into a DTO with the config dialect's strictness; a problem on failure.</summary>
     public static (T? Value, IResult? Error) Bind<T>(JsonElement element) where T : class
     {
+        if (JsonInputCheck.InvalidStringsOrNullItems(element) is { } bad)
+        {
+            return (null, Problems.Create(400, "Invalid request body", "the body does not have the expected shape", [new ConfigError(bad.Path.Length == 0 ? "body" : "body/" + bad.Path, bad.Message)]));
+        }
         try
         {
             var value = element.Deserialize<T>(Config.ConfigJson.Options);
@@ -93,6 +112,11 @@ public static class JsonBody
             return (null, Problems.Create(400, "Invalid request body", "the body does not have the expected shape", [new ConfigError("body" + (ex.Path is { Length: > 1 } p ? "/" + p.TrimStart('$', '.').Replace('.', '/') : ""), JsonErrors.Describe(ex))]));
         }
     }
+
+    private static string? Charset(string? contentType) =>
+        contentType is not null && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            ? parsed.CharSet?.Trim('"')
+            : null;
 
     private static IResult TooLarge(int maxBytes) =>
         Problems.Create(413, "Request body too large", $"this endpoint accepts at most {maxBytes} bytes");

@@ -22,6 +22,11 @@ public enum BundleError
     UnsafePath,
     /// <summary>400: two entries have the same name, so which one counts would be ambiguous.</summary>
     DuplicateEntry,
+    /// <summary>
+    /// 400: an entry's local file header disagrees with its central directory record (another name, method or
+    /// size), or the zip's records cannot be walked: tools that read the local headers would see other files.
+    /// </summary>
+    HeaderMismatch,
     /// <summary>400: no <c>manifest.json</c>.</summary>
     MissingManifest,
     /// <summary>400: the manifest is not the expected JSON shape.</summary>

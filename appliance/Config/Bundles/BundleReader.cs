@@ -211,6 +211,10 @@ public static class BundleReader
                     {
                         throw new BundleException(BundleError.InvalidJson, $"{where} ('{name}'): {JsonErrors.Describe(ex)}");
                     }
+                    catch (InvalidOperationException)
+                    {
+                        throw new BundleException(BundleError.InvalidJson, $"{where} ('{name}'): a string holds a lone UTF-16 surrogate escape, which is not text");
+                    }
                 }
             }
         }
@@ -273,6 +277,11 @@ public static class BundleReader
         catch (JsonException ex)
         {
             throw new BundleException(error, $"{path} is not valid JSON: {JsonErrors.Describe(ex)}");
+        }
+        catch (InvalidOperationException)
+        {
+            // Thrown by the duplicate-member check when a member name decodes to a lone surrogate.
+            throw new BundleException(error, $"{path} is not valid JSON text: a member name holds a lone UTF-16 surrogate escape");
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Fulcrum.Appliance.Config.Store;
 /// <summary>Applies numbered migrations in order, each in its own transaction, tracked by <c>PRAGMA user_version</c>.</summary>
 internal static class Migrator
 {
-    internal static readonly IMigration[] All = [new M001_Initial(), new M002_BundleSigning()];
+    internal static readonly IMigration[] All = [new M001_Initial(), new M002_BundleSigning(), new M003_ObjectGenerations()];
 
     public static int Latest => All[^1].Number;
 

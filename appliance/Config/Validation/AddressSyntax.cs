@@ -35,6 +35,49 @@ public static class AddressSyntax
 
     public static bool IsIp(string? text) => TryParseIp(text, out _);
 
+    /// <summary>
+    /// Why <paramref name="address"/> can never be a server to connect to (unspecified, broadcast, multicast), or null.
+    /// Such members parse, then fail every connect or reach every host on a segment.
+    /// </summary>
+    public static string? NotAServerProblem(IPAddress address)
+    {
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return $"{address} is the unspecified address, not a server";
+        }
+        if (address.Equals(IPAddress.Broadcast))
+        {
+            return $"{address} is the broadcast address, not a server";
+        }
+        if (address.IsIPv4MappedToIPv6 && NotAServerProblem(address.MapToIPv4()) is { } mapped)
+        {
+            return mapped;
+        }
+        var multicast = address.AddressFamily == AddressFamily.InterNetwork
+            ? (address.GetAddressBytes()[0] & 0xF0) == 0xE0
+            : address.IsIPv6Multicast;
+        return multicast ? $"{address} is a multicast address, not a server" : null;
+    }
+
+    /// <summary>A netmask: some one bits, then only zero bits (255.255.255.0, not 255.0.255.0).</summary>
+    public static bool IsContiguousMask(IPAddress mask)
+    {
+        var zeroSeen = false;
+        foreach (var b in mask.GetAddressBytes())
+        {
+            for (var bit = 7; bit >= 0; bit--)
+            {
+                var one = (b >> bit & 1) == 1;
+                if (one && zeroSeen)
+                {
+                    return false;
+                }
+                zeroSeen |= !one;
+            }
+        }
+        return true;
+    }
+
     /// <summary>An address, or an address with a prefix length: <c>10.0.0.0/8</c>, <c>2001:db8::/32</c>.</summary>
     public static bool IsCidr(string? text)
     {

@@ -23,9 +23,10 @@ internal sealed class CertificateValidator : IConfigValidator
 
     private static string[] Check(Certificate c)
     {
-        if (c.Pem.Length > 1 << 20)
+        if (c.Pem.Length > StringLimits.Pem || c.Key is { Length: > StringLimits.Key })
         {
-            return ["pem may have at most 1 MiB"];
+            // StringFieldsValidator reports the length; parsing an oversized PEM would only cost time.
+            return [];
         }
         try
         {

@@ -12,6 +12,7 @@ public sealed class ConfigValidator
     private static readonly IConfigValidator[] Validators =
     [
         new NamesValidator(),
+        new StringFieldsValidator(),
         new VirtualServerValidator(),
         new PoolValidator(),
         new NodeValidator(),

@@ -5,22 +5,6 @@ public static class HashKeys
 {
     public static bool IsValid(string key) =>
         key is "source-address" or "uri" or "path" or "rule"
-        || (key.StartsWith("header:", StringComparison.Ordinal) && IsToken(key.AsSpan("header:".Length)))
-        || (key.StartsWith("cookie:", StringComparison.Ordinal) && IsToken(key.AsSpan("cookie:".Length)));
-
-    private static bool IsToken(ReadOnlySpan<char> s)
-    {
-        if (s.IsEmpty)
-        {
-            return false;
-        }
-        foreach (var c in s)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+        || (key.StartsWith("header:", StringComparison.Ordinal) && HeaderGrammar.IsToken(key.AsSpan("header:".Length)))
+        || (key.StartsWith("cookie:", StringComparison.Ordinal) && HeaderGrammar.IsToken(key.AsSpan("cookie:".Length)));
 }

@@ -25,9 +25,16 @@ internal sealed class MonitorValidator : IConfigValidator
             {
                 context.Range(path, $"expectedStatusCodes/{i}", m.ExpectedStatusCodes[i], 100, 599);
             }
-            if (m.Send is { Length: > 65536 })
+            if (m.Send is { Length: <= StringLimits.MonitorSend } send && !send.Contains('\0', StringComparison.Ordinal)
+                && m.Type is MonitorTypes.Http or MonitorTypes.Https
+                && HeaderGrammar.HttpRequestProblem(Health.CompiledMonitor.Unescape(send)) is { } requestProblem)
             {
-                context.Add($"{path}/send", "send may have at most 65536 characters");
+                // The probe writes send as it is: a malformed head would split into two requests or hang the member.
+                context.Add($"{path}/send", requestProblem);
+            }
+            if (m.Send is { Length: <= StringLimits.MonitorSend } raw && Health.CompiledMonitor.Unescape(raw).Any(c => c > 0xFF))
+            {
+                context.Add($"{path}/send", "send is written as Latin-1 (one byte per character): characters above U+00FF cannot be sent");
             }
             if (!ValidDestination(m.Destination))
             {

@@ -10,7 +10,7 @@ internal sealed class NodeValidator : IConfigValidator
         foreach (var node in context.Config.Nodes)
         {
             var path = $"nodes/{node.Name}";
-            context.Address(path, "address", node.Address);
+            context.ServerAddress(path, "address", node.Address);
             if (AddressSyntax.TryParseIp(node.Address, out var ip))
             {
                 if (addresses.TryGetValue(ip.ToString(), out var other))
@@ -19,10 +19,7 @@ internal sealed class NodeValidator : IConfigValidator
                 }
                 addresses.TryAdd(ip.ToString(), node.Name);
             }
-            for (var i = 0; i < node.Monitors.Length; i++)
-            {
-                context.Reference(path, $"monitors/{i}", node.Monitors[i], ConfigKinds.Monitors);
-            }
+            context.Monitors(path, node.Monitors);
             context.Range(path, "connectionLimit", node.ConnectionLimit, 0, int.MaxValue);
             context.Range(path, "ratio", node.Ratio, 1, 65535);
             context.OneOf(path, "state", node.State, MemberStates.All);

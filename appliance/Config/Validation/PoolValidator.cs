@@ -10,10 +10,7 @@ internal sealed class PoolValidator : IConfigValidator
         {
             var path = $"pools/{pool.Name}";
             context.OneOf(path, "loadBalancingMode", pool.LoadBalancingMode, LoadBalancingModes.All);
-            for (var i = 0; i < pool.Monitors.Length; i++)
-            {
-                context.Reference(path, $"monitors/{i}", pool.Monitors[i], ConfigKinds.Monitors);
-            }
+            context.Monitors(path, pool.Monitors);
             context.Range(path, "monitorMinUp", pool.MonitorMinUp, 0, pool.Monitors.Length);
             context.Range(path, "minActiveMembers", pool.MinActiveMembers, 0, 65535);
             context.Range(path, "slowRampTime", pool.SlowRampTime, 0, 86400);
@@ -28,7 +25,7 @@ internal sealed class PoolValidator : IConfigValidator
             {
                 var m = pool.Members[i];
                 var mp = $"{path}/members/{i}";
-                context.Address(mp, "address", m.Address);
+                context.ServerAddress(mp, "address", m.Address);
                 context.Range(mp, "port", m.Port, 1, 65535);
                 context.Range(mp, "ratio", m.Ratio, 1, 65535);
                 context.Range(mp, "priorityGroup", m.PriorityGroup, 0, 65535);

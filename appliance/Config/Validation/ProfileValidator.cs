@@ -83,10 +83,7 @@ internal sealed class ProfileValidator : IConfigValidator
         foreach (var o in p.OneConnect)
         {
             var path = $"profiles/oneconnect/{o.Name}";
-            if (!AddressSyntax.IsIp(o.SourceMask))
-            {
-                context.Add($"{path}/sourceMask", $"'{o.SourceMask}' is not a mask such as 0.0.0.0 or 255.255.255.0");
-            }
+            context.Mask(path, "sourceMask", o.SourceMask);
             context.Range(path, "maxSize", o.MaxSize, 0, 1_000_000);
             context.Range(path, "maxAge", o.MaxAge, 0, 86400 * 7);
             context.Range(path, "maxReuse", o.MaxReuse, 0, int.MaxValue);
@@ -97,10 +94,7 @@ internal sealed class ProfileValidator : IConfigValidator
             var path = $"profiles/persistence/{s.Name}";
             context.OneOf(path, "method", s.Method, PersistenceMethods.All);
             context.Range(path, "timeout", s.Timeout, 0, 86400 * 365);
-            if (!AddressSyntax.IsIp(s.Mask))
-            {
-                context.Add($"{path}/mask", $"'{s.Mask}' is not a mask such as 255.255.255.0");
-            }
+            context.Mask(path, "mask", s.Mask);
             context.OneOf(path, "cookieMethod", s.CookieMethod, CookieMethods);
             context.Range(path, "cookieExpiration", s.CookieExpiration, 0, 86400 * 365 * 10);
             if (s.CookieSameSite is not null)

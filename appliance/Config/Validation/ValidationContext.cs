@@ -47,6 +47,46 @@ internal sealed class ValidationContext
         }
     }
 
+    /// <summary>An address a member or node can be: valid, and not unspecified, broadcast or multicast.</summary>
+    public void ServerAddress(string path, string field, string? value)
+    {
+        if (!AddressSyntax.TryParseIp(value, out var ip))
+        {
+            Add($"{path}/{field}", $"'{value}' is not an IPv4 or IPv6 address");
+        }
+        else if (AddressSyntax.NotAServerProblem(ip) is { } problem)
+        {
+            Add($"{path}/{field}", problem);
+        }
+    }
+
+    /// <summary>A netmask such as 255.255.255.0: an address whose one bits are contiguous from the left.</summary>
+    public void Mask(string path, string field, string? value)
+    {
+        if (!AddressSyntax.TryParseIp(value, out var mask))
+        {
+            Add($"{path}/{field}", $"'{value}' is not a mask such as 0.0.0.0 or 255.255.255.0");
+        }
+        else if (!AddressSyntax.IsContiguousMask(mask))
+        {
+            Add($"{path}/{field}", $"'{value}' is not a contiguous mask: its one bits must all come before its zero bits (255.255.255.0, not 255.0.255.0)");
+        }
+    }
+
+    /// <summary>Monitor names: each exists, and none is listed twice.</summary>
+    public void Monitors(string path, IReadOnlyList<string> monitors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < monitors.Count; i++)
+        {
+            Reference(path, $"monitors/{i}", monitors[i], ConfigKinds.Monitors);
+            if (monitors[i] is { } name && !seen.Add(name))
+            {
+                Add($"{path}/monitors/{i}", $"monitor '{name}' is listed twice");
+            }
+        }
+    }
+
     public void Cidrs(string path, string field, IEnumerable<string> values)
     {
         var i = 0;

@@ -16,6 +16,11 @@ internal sealed class VirtualServerValidator : IConfigValidator
             {
                 context.Add($"{path}/destination", $"'{v.Destination}' is not an address and port such as 10.0.0.1:80 or [2001:db8::1]:443 with a port from 1 to 65535");
             }
+            else if (endpoint.Address.IsIPv4MappedToIPv6)
+            {
+                // A socket bound to ::ffff:a.b.c.d cannot listen (dual-stack sockets bind v4 addresses as v4); it would fail on every reconcile.
+                context.Add($"{path}/destination", $"{v.Destination} is an IPv4-mapped IPv6 address, which cannot be listened on; use {endpoint.Address.MapToIPv4()}:{endpoint.Port}");
+            }
             else
             {
                 var key = $"{v.Protocol}/{endpoint}";

@@ -52,7 +52,10 @@ public sealed class VirtualPlan
         CollectTimeoutMs = Tcp.CollectTimeout * 1000L;
         ServerBufferSize = Math.Clamp(Tcp.ProxyBufferHigh / 2, 4096, 64 * 1024);
         L4BufferSize = Math.Clamp(Tcp.ProxyBufferHigh / 2, 4096, 256 * 1024);
-        ServerHeaderValue = Http?.ServerHeaderValue is { } s ? System.Text.Encoding.ASCII.GetBytes("Server: " + s + "\r\n") : [];
+        // Validation refuses a bad value; a store written before it did may still hold one, which must never reach the wire.
+        ServerHeaderValue = Http?.ServerHeaderValue is { } s && Config.Validation.HeaderGrammar.FieldValueProblem(s) is null
+            ? System.Text.Encoding.ASCII.GetBytes("Server: " + s + "\r\n")
+            : [];
         AccessLog = Http is { AccessLog: true } ? AccessLogFormatCache.Get(Http.AccessLogFormat) : null;
     }
 

@@ -131,7 +131,8 @@ public sealed partial class RuleSession : IRuleHttp
         var http = _ctx.Plan.Http!;
         var extras = _responseExtras;
         extras.Clear();
-        if (http.ServerHeaderAction == "replace" && http.ServerHeaderValue is { } server)
+        // The plan holds the header only when the value is a valid field-value (never one a rule could be fooled into writing).
+        if (http.ServerHeaderAction == "replace" && http.ServerHeaderValue is { } server && _ctx.Plan.ServerHeaderValue.Length > 0)
         {
             extras.Add(new("Server", server));
         }

@@ -23,7 +23,7 @@ internal static class CredentialCheck
             AuthLog.LoginFailed(logger, AuthLog.Clean(name), method, address);
             return new CredentialOutcome(null, null);
         }
-        throttle.Success(name);
+        throttle.Success(address, name);
         return new CredentialOutcome(user, null);
     }
 

@@ -1,17 +1,30 @@
 namespace Fulcrum.Appliance.Management.Auth;
 
 /// <summary>
-/// Slows password guessing: after <see cref="MaxFailures"/> failures within <see cref="Window"/> for one client
-/// address or one user name, that key is refused for <see cref="FirstBlock"/>, doubling with each further block up to
-/// <see cref="MaxBlock"/>. Both keys count, so spreading guesses over many addresses still locks the user name, and
-/// many user names from one address still lock the address. A success clears only the user name: clearing the
-/// address would let one valid account reset an attacker's count.
+/// Slows password guessing without letting anyone lock an account out:
+/// <list type="bullet">
+/// <item>one (address, user) pair is refused after <see cref="MaxFailures"/> failures within <see cref="Window"/>;</item>
+/// <item>one address is refused, for every user, after <see cref="AddressMaxFailures"/> failures (many names tried from it);</item>
+/// <item>a user name that fails <see cref="UserSlowAfter"/> times across addresses is slowed: until its block ends,
+/// a single failure refuses the (address, user) pair that made it for that long. An address that has not failed
+/// is never refused, so a correct password from the owner's own address still works during an attack.</item>
+/// </list>
+/// Blocks start at <see cref="FirstBlock"/> and double with each further block of the same key up to
+/// <see cref="MaxBlock"/>. A success clears only its own (address, user) pair: clearing the address or the name would
+/// let one valid login reset an attacker's count.
 /// <para>State is in memory and bounded: past <c>maxKeys</c> the key that failed least recently is forgotten.</para>
 /// </summary>
 public sealed class LoginThrottle
 {
+    /// <summary>Failures of one (address, user) pair within <see cref="Window"/> that block the pair.</summary>
     public const int MaxFailures = 5;
+    /// <summary>Failures from one address, whatever the user names, that block the address.</summary>
+    public const int AddressMaxFailures = 20;
+    /// <summary>Failures of one user name, from any addresses, that slow that name down.</summary>
+    public const int UserSlowAfter = 10;
     public const int DefaultMaxKeys = 10_000;
+    /// <summary>User names longer than this are cut in keys; no real name is this long, and keys stay small.</summary>
+    private const int MaxKeyUser = 256;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan FirstBlock = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan MaxBlock = TimeSpan.FromMinutes(15);
@@ -25,7 +38,7 @@ public sealed class LoginThrottle
 
     public LoginThrottle(TimeProvider? time = null, int maxKeys = DefaultMaxKeys)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 3);
         _time = time ?? TimeProvider.System;
         _maxKeys = maxKeys;
     }
@@ -41,18 +54,14 @@ public sealed class LoginThrottle
         }
     }
 
-    /// <summary>How long the address or user is still refused, or null when an attempt may go ahead.</summary>
+    /// <summary>How long this address (or this address for this user) is still refused, or null when an attempt may go ahead.</summary>
     public TimeSpan? RetryAfter(string address, string? user)
     {
         var now = _time.GetUtcNow();
         lock (_lock)
         {
             var wait = Remaining(AddressKey(address), now);
-            if (user is not null && Remaining(UserKey(user), now) is { } userWait && (wait is null || userWait > wait))
-            {
-                wait = userWait;
-            }
-            return wait;
+            return user is null ? wait : Longest(wait, Remaining(PairKey(address, user), now));
         }
     }
 
@@ -62,30 +71,53 @@ public sealed class LoginThrottle
         var now = _time.GetUtcNow();
         lock (_lock)
         {
-            var block = Count(AddressKey(address), now);
-            if (user is not null && Count(UserKey(user), now) is { } userBlock && (block is null || userBlock > block))
+            var block = Count(AddressKey(address), now, AddressMaxFailures);
+            if (user is null)
             {
-                block = userBlock;
+                return block;
             }
-            return block;
+            var pair = PairKey(address, user);
+            var pairBlock = Count(pair, now, MaxFailures);
+            Count(UserKey(user), now, UserSlowAfter);
+            if (Remaining(UserKey(user), now) is { } slow && (pairBlock is null || slow > pairBlock))
+            {
+                // The name is being guessed from several addresses: each address that fails it waits as long as the name's block.
+                pairBlock = BlockFor(pair, now, slow);
+            }
+            return Longest(block, pairBlock);
         }
     }
 
-    public void Success(string user)
+    /// <summary>A correct password: forgets this pair's failures (not the address's, not the name's).</summary>
+    public void Success(string address, string user)
     {
         lock (_lock)
         {
-            if (_entries.Remove(UserKey(user), out var node))
+            if (_entries.Remove(PairKey(address, user), out var node))
             {
                 _order.Remove(node);
             }
         }
     }
 
+    private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : (a > b ? a : b);
+
+    private TimeSpan BlockFor(string key, DateTimeOffset now, TimeSpan block)
+    {
+        var e = _entries[key].Value;
+        if (e.BlockedUntil < now + block)
+        {
+            e.BlockedUntil = now + block;
+        }
+        e.Failures = 0;
+        e.WindowStart = now;
+        return e.BlockedUntil - now;
+    }
+
     private TimeSpan? Remaining(string key, DateTimeOffset now) =>
         _entries.TryGetValue(key, out var node) && node.Value.BlockedUntil > now ? node.Value.BlockedUntil - now : null;
 
-    private TimeSpan? Count(string key, DateTimeOffset now)
+    private TimeSpan? Count(string key, DateTimeOffset now, int maxFailures)
     {
         if (_entries.TryGetValue(key, out var node))
         {
@@ -117,7 +149,7 @@ public sealed class LoginThrottle
         }
         e.LastFailure = now;
         e.Failures++;
-        if (e.Failures < MaxFailures)
+        if (e.Failures < maxFailures)
         {
             return null;
         }
@@ -131,7 +163,12 @@ public sealed class LoginThrottle
 
     private static string AddressKey(string address) => "a:" + address;
 
-    private static string UserKey(string user) => "u:" + user;
+    private static string UserKey(string user) => "u:" + Cut(user);
+
+    // NUL cannot occur in an address, so the pair key is unambiguous.
+    private static string PairKey(string address, string user) => "p:" + address + "\0" + Cut(user);
+
+    private static string Cut(string user) => user.Length > MaxKeyUser ? user[..MaxKeyUser] : user;
 
     private sealed class Entry(string key, DateTimeOffset now)
     {

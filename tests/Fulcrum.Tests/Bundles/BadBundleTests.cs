@@ -116,6 +116,40 @@ public sealed class BadBundleTests : IClassFixture<ApplianceFixture>
     }
 
     [Fact]
+    public Task LocalHeaderNamesAnotherFile_RefusedWithTheReason()
+    {
+        var bundle = Good();
+        // The name is written twice: in the entry's local header (first) and in the central directory (later).
+        var at = IndexOf(bundle, "rules/redirect.js"u8);
+        bundle[at + "rules/".Length] = (byte)'R';
+        return Refused(bundle, 400, "header-mismatch", "entry 'rules/redirect.js' is named 'rules/Redirect.js' in its local file header");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task EntryNameWithNul_RefusedAsUnsafe(bool alsoInLocalHeader)
+    {
+        var files = BundleForge.Files(Good());
+        var bundle = BundleForge.Zip(files.Select(f => (f.Key, f.Value)).Append(("rules/evilX.js", "x"u8.ToArray())));
+        var local = IndexOf(bundle, "rules/evilX.js"u8);
+        var central = IndexOf(bundle, "rules/evilX.js"u8, local + 1);
+        bundle[central + "rules/evil".Length] = 0;
+        if (alsoInLocalHeader)
+        {
+            bundle[local + "rules/evil".Length] = 0;
+        }
+        return Refused(bundle, 400, "unsafe-path", "contains a NUL character");
+    }
+
+    private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle, int from = 0)
+    {
+        var i = haystack.AsSpan(from).IndexOf(needle);
+        Assert.True(i >= 0);
+        return from + i;
+    }
+
+    [Fact]
     public Task DuplicateEntry_Refused()
     {
         var files = BundleForge.Files(Good());

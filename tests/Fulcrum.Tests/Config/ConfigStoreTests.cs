@@ -67,6 +67,47 @@ public sealed class ConfigStoreTests : IDisposable
     }
 
     [Fact]
+    public void Commit_SmallChangesToABigConfig_StoreGrowsByTheChangeNotTheConfig()
+    {
+        var db = SqliteDatabase.Open(_dir.Path);
+        var store = new ConfigStore(db);
+        var bigSource = "// " + new string('x', 1 << 20) + "\nwhen('HTTP_REQUEST', ctx => {});";
+        var config = WithPool("web") with { Rules = [new Rule { Name = "big", Source = bigSource }] };
+        store.Commit(config, 0, "a", "big rule", DateTimeOffset.UtcNow);
+        var before = StoreBytes(db);
+
+        const int changes = 2 * ConfigStore.KeptWhole + 10;
+        for (var i = 1; i <= changes; i++)
+        {
+            config = config with { Pools = [config.Pools[0] with { Description = $"change {i}" }] };
+            store.Commit(config, i, "a", $"change {i}", DateTimeOffset.UtcNow);
+        }
+
+        var grown = StoreBytes(db) - before;
+        Assert.True(grown < (1 << 20), $"{changes} small changes to a 1 MiB config grew the store by {grown} bytes");
+        Assert.Equal($"change {changes}", store.Latest()!.Config.Pools[0].Description);
+        var oldest = changes + 1 - ConfigStore.KeptWhole + 1;
+        Assert.Equal($"change {oldest - 1}", store.Get(oldest)!.Config.Pools[0].Description);
+        Assert.Equal(bigSource, store.Get(oldest)!.Config.Rules[0].Source);
+        Assert.Null(store.Get(oldest - 1));
+        using var c = db.Connect();
+        // Versions no kept generation needs are gone: left are the window's pool versions (and the one just before it,
+        // dropped at the next commit), the rule and the built-ins.
+        var objects = c.ExecuteScalar<int>("SELECT COUNT(*) FROM objects");
+        Assert.True(objects <= ConfigStore.KeptWhole + 2 + FulcrumConfig.Default.Profiles.All().Count() + FulcrumConfig.Default.Monitors.Length, $"{objects} object versions kept");
+    }
+
+    /// <summary>The file's size once the write-ahead log is checkpointed into it (the log itself is bounded by SQLite's auto-checkpoint).</summary>
+    private static long StoreBytes(SqliteDatabase db)
+    {
+        using (var c = db.Connect())
+        {
+            c.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        return new FileInfo(db.Path).Length;
+    }
+
+    [Fact]
     public void Times_StoredInvariant_UnderFarsiCulture()
     {
         var previous = CultureInfo.CurrentCulture;

@@ -29,7 +29,7 @@ public sealed class M002_BundleSigningTests : IDisposable
         var db = SqliteDatabase.Open(_dir.Path);
 
         using var check = db.Connect();
-        Assert.Equal(2, check.ExecuteScalar<int>("PRAGMA user_version"));
+        Assert.Equal(Migrator.Latest, check.ExecuteScalar<int>("PRAGMA user_version"));
         Assert.Equal("initial", new ConfigStore(db).Info(1)!.Summary);
         Assert.Equal(1, check.ExecuteScalar<int>("SELECT COUNT(*) FROM users WHERE name = 'admin'"));
         // The signing table works: the key is made on first use, its fingerprint is its public key's, and another

@@ -4,7 +4,9 @@ namespace Fulcrum.Appliance.Config.Bundles.Format;
 
 /// <summary>
 /// The zip container of a bundle. Reading checks every entry name before anything is inflated, refuses duplicates,
-/// and counts inflated bytes as they stream out, stopping at the first limit passed: header sizes are never trusted.
+/// checks that each entry's local file header names the same file as its central directory record (a zip read by
+/// local headers, as streaming tools do, must not show other files than the one read by the directory), and counts
+/// inflated bytes as they stream out, stopping at the first limit passed: header sizes are never trusted.
 /// </summary>
 public static class BundleArchive
 {
@@ -41,6 +43,10 @@ public static class BundleArchive
             foreach (var e in entries)
             {
                 var name = e.FullName;
+                if (name.Contains('\0', StringComparison.Ordinal))
+                {
+                    throw new BundleException(BundleError.UnsafePath, $"entry '{Printable(name)}' is not a safe path: its name contains a NUL character, which would cut the name short where it is used as a file name; nothing was extracted");
+                }
                 var isDirectory = name.EndsWith('/') && e.Length == 0;
                 if (!BundleLayout.IsSafe(isDirectory ? name[..^1] : name))
                 {
@@ -51,6 +57,7 @@ public static class BundleArchive
                     throw new BundleException(BundleError.DuplicateEntry, $"entry '{name}' appears more than once; a bundle holds each file once");
                 }
             }
+            CheckLocalHeaders(bytes.Span, entries.Count);
             var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
             long total = 0;
             foreach (var e in entries)
@@ -115,6 +122,104 @@ public static class BundleArchive
         }
         return stream.ToArray();
     }
+
+    private const uint LocalHeaderSignature = 0x04034b50;
+    private const uint CentralHeaderSignature = 0x02014b50;
+    private const uint EndOfDirectorySignature = 0x06054b50;
+
+    /// <summary>
+    /// Walks the central directory itself (ZipArchive does not expose local header offsets) and compares each record
+    /// with the local file header it points at: name bytes, compression method and, unless sizes follow in a data
+    /// descriptor, CRC and sizes. ZipArchive reads the central directory only, so a mismatch would otherwise pass
+    /// unnoticed here and show another file to any tool that reads the local headers.
+    /// </summary>
+    private static void CheckLocalHeaders(ReadOnlySpan<byte> zip, int expectedEntries)
+    {
+        var end = FindEndOfDirectory(zip);
+        if (end < 0)
+        {
+            throw Mismatch("its end-of-central-directory record cannot be found");
+        }
+        var count = U16(zip, end + 10);
+        var directoryOffset = U32(zip, end + 16);
+        if (count == 0xFFFF || directoryOffset == 0xFFFFFFFF)
+        {
+            throw Mismatch("it is a ZIP64 archive; bundles are small and never written as ZIP64");
+        }
+        if (count != expectedEntries)
+        {
+            throw Mismatch($"its end-of-directory record counts {count} entries but the directory holds {expectedEntries}");
+        }
+        var p = (long)directoryOffset;
+        for (var i = 0; i < count; i++)
+        {
+            if (p + 46 > zip.Length || U32(zip, (int)p) != CentralHeaderSignature)
+            {
+                throw Mismatch($"central directory record {i + 1} is not where the directory says");
+            }
+            var at = (int)p;
+            var flags = U16(zip, at + 8);
+            var method = U16(zip, at + 10);
+            var crc = U32(zip, at + 16);
+            var compressed = U32(zip, at + 20);
+            var uncompressed = U32(zip, at + 24);
+            var nameLength = U16(zip, at + 28);
+            var extraLength = U16(zip, at + 30);
+            var commentLength = U16(zip, at + 32);
+            var local = U32(zip, at + 42);
+            if (at + 46 + nameLength > zip.Length)
+            {
+                throw Mismatch($"central directory record {i + 1} runs past the end of the file");
+            }
+            var name = zip.Slice(at + 46, nameLength);
+            var shown = Printable(System.Text.Encoding.UTF8.GetString(name));
+            if (local > int.MaxValue - 30 || local + 30 > zip.Length || U32(zip, (int)local) != LocalHeaderSignature)
+            {
+                throw Mismatch($"entry '{shown}' has no local file header where its directory record points");
+            }
+            var l = (int)local;
+            var localNameLength = U16(zip, l + 26);
+            if (l + 30 + localNameLength > zip.Length)
+            {
+                throw Mismatch($"the local header of entry '{shown}' runs past the end of the file");
+            }
+            var localName = zip.Slice(l + 30, localNameLength);
+            if (!localName.SequenceEqual(name))
+            {
+                throw Mismatch($"entry '{shown}' is named '{Printable(System.Text.Encoding.UTF8.GetString(localName))}' in its local file header");
+            }
+            if (U16(zip, l + 8) != method)
+            {
+                throw Mismatch($"entry '{shown}' has another compression method in its local file header");
+            }
+            // Bit 3: CRC and sizes are in a data descriptor after the data, and zero in the local header.
+            if ((flags & 0x8) == 0 && (U32(zip, l + 14) != crc || U32(zip, l + 18) != compressed || U32(zip, l + 22) != uncompressed))
+            {
+                throw Mismatch($"entry '{shown}' has another CRC or size in its local file header");
+            }
+            p += 46L + nameLength + extraLength + commentLength;
+        }
+    }
+
+    private static int FindEndOfDirectory(ReadOnlySpan<byte> zip)
+    {
+        // The record is 22 bytes plus a comment of at most 65,535 bytes, at the very end.
+        for (var i = zip.Length - 22; i >= 0 && i >= zip.Length - 22 - 0xFFFF; i--)
+        {
+            if (U32(zip, i) == EndOfDirectorySignature && i + 22 + U16(zip, i + 20) == zip.Length)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static ushort U16(ReadOnlySpan<byte> s, int at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(s.Slice(at, 2));
+
+    private static uint U32(ReadOnlySpan<byte> s, int at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(s.Slice(at, 4));
+
+    private static BundleException Mismatch(string what) =>
+        new(BundleError.HeaderMismatch, $"the zip archive is inconsistent: {what}; a bundle written by fulcrum never is, so this one was altered and nothing was applied");
 
     private static string Printable(string name)
     {

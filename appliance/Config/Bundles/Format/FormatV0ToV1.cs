@@ -42,7 +42,9 @@ internal sealed class FormatV0ToV1 : IBundleFormatMigration
                     }
                 }
             }
-            config = node.Deserialize<FulcrumConfig>(ConfigJson.Options) ?? throw new JsonException("config.json holds null");
+            var element = JsonSerializer.SerializeToElement(node, ConfigJson.Options);
+            JsonInputCheck.ThrowIfInvalid(element);
+            config = element.Deserialize<FulcrumConfig>(ConfigJson.Options) ?? throw new JsonException("config.json holds null");
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
