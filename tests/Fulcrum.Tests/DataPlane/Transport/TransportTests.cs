@@ -141,12 +141,7 @@ public sealed class TransportTests
             Assert.False(socket.HasUnsolicitedInput());
             peer.Dispose();
             // The FIN travels through the kernel; the idle check sees it as soon as it is there.
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!socket.HasUnsolicitedInput())
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the peer's FIN was never seen");
-                await Task.Yield();
-            }
+            await SeenAsync(socket, "the peer's FIN");
         }
     }
 
@@ -159,12 +154,7 @@ public sealed class TransportTests
         using (socket)
         {
             await peer.SendAsync("stray"u8.ToArray());
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!socket.HasUnsolicitedInput())
-            {
-                Assert.True(DateTime.UtcNow < deadline, "stray bytes were never seen");
-                await Task.Yield();
-            }
+            await SeenAsync(socket, "stray bytes");
         }
     }
 
@@ -234,6 +224,16 @@ public sealed class TransportTests
             t.Listen(endpoint, new ListenOptions(16, true), s => s.Dispose()).Dispose();
         });
         Assert.Equal(SocketError.AddressAlreadyInUse, ex.SocketErrorCode);
+    }
+
+    private static async Task SeenAsync(TransportSocket socket, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!socket.HasUnsolicitedInput())
+        {
+            Assert.True(DateTime.UtcNow < deadline, what + " never seen");
+            await Task.Yield();
+        }
     }
 
     private static async Task<int> ReceiveExactlyAsync(TransportSocket socket, byte[] buffer, int count)
