@@ -27,6 +27,9 @@ internal static class EventIds
     public const int TransportLoopFailed = 4041;
     public const int TransportHandlerFailed = 4042;
     public const int MemoryTrimmed = 4050;
+    // TLS in the data plane (8100-8199; the certificate store has 8000-8099).
+    public const int TlsHandshakeFailed = 8100;
+    public const int TlsMaterialFailed = 8101;
 
     public const int ManagementListening = 3000;
     public const int ManagementUnhandled = 3001;

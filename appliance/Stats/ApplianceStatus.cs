@@ -49,6 +49,19 @@ public sealed class VirtualStatus
     public long BytesOut { get; set; }
     /// <summary>Connections or requests ended by each termination cause (non-zero ones only).</summary>
     public Dictionary<string, long> Errors { get; set; } = [];
+    /// <summary>Client-side TLS counters; present once the virtual has seen a TLS connection.</summary>
+    public VirtualTlsStatus? Tls { get; set; }
+}
+
+public sealed class VirtualTlsStatus
+{
+    /// <summary>Completed handshakes, resumed ones included.</summary>
+    public long Handshakes { get; set; }
+    public long Resumptions { get; set; }
+    /// <summary>Handshakes running now.</summary>
+    public int InFlight { get; set; }
+    /// <summary>Failed handshakes by reason (non-zero ones only): no-shared-cipher, unknown-ca, bad-certificate, timeout, protocol-version, closed, not-tls, limit, other.</summary>
+    public Dictionary<string, long> Failures { get; set; } = [];
 }
 
 public sealed class PoolStatus

@@ -54,6 +54,10 @@ public sealed class DataPlaneStatusSource : IStatusSource
             v.BytesIn = c.BytesIn;
             v.BytesOut = c.BytesOut;
             v.Errors = c.ErrorsByName();
+            if (c.TlsOrNull is { } tls)
+            {
+                v.Tls = new VirtualTlsStatus { Handshakes = tls.Handshakes, Resumptions = tls.Resumptions, InFlight = tls.InFlight, Failures = tls.FailuresByName() };
+            }
         }
         var pools = _balancing.Pools;
         foreach (var p in status.Pools)

@@ -27,6 +27,7 @@ public sealed class MetricsExporter
         Write(text, "virtual", "virtual server", virtuals);
         Write(text, "pool", "pool", pools);
         Write(text, "member", "pool member", members);
+        WriteTls(text, _counters.Virtuals.Where(v => v.Value.TlsOrNull is not null).OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => (v.Key, v.Value.TlsOrNull!)).ToArray());
         text.Family("fulcrum_snat_exhausted_total", "counter", "Server-side connects that found no free source port on any SNAT address.");
         text.Sample("fulcrum_snat_exhausted_total", _counters.SnatExhausted);
         text.Family("fulcrum_accesslog_written_total", "counter", "Access-log lines written.");
@@ -54,6 +55,28 @@ public sealed class MetricsExporter
             for (var i = 1; i < TerminationCauses.Count; i++)
             {
                 text.Sample(prefix + "_errors_total", c.Errors((TerminationCause)i), [.. labels, ("cause", TerminationCauses.Names[i])]);
+            }
+        }
+    }
+
+    private static void WriteTls(PrometheusText text, (string Virtual, TlsCounters Tls)[] rows)
+    {
+        text.Family("fulcrum_virtual_tls_handshakes_total", "counter", "Client-side TLS handshakes completed (resumed ones included).");
+        foreach (var (v, tls) in rows)
+        {
+            text.Sample("fulcrum_virtual_tls_handshakes_total", tls.Handshakes, [("virtual", v)]);
+        }
+        text.Family("fulcrum_virtual_tls_resumptions_total", "counter", "Client-side TLS handshakes that resumed a session.");
+        foreach (var (v, tls) in rows)
+        {
+            text.Sample("fulcrum_virtual_tls_resumptions_total", tls.Resumptions, [("virtual", v)]);
+        }
+        text.Family("fulcrum_virtual_tls_failures_total", "counter", "Client-side TLS handshakes that failed, by reason.");
+        foreach (var (v, tls) in rows)
+        {
+            for (var i = 0; i < DataPlane.Tls.TlsFailureReasons.Count; i++)
+            {
+                text.Sample("fulcrum_virtual_tls_failures_total", tls.Failures((DataPlane.Tls.TlsFailureReason)i), [("virtual", v), ("reason", DataPlane.Tls.TlsFailureReasons.Names[i])]);
             }
         }
     }

@@ -15,12 +15,18 @@ public sealed class TrafficCounters
     private long _requests;
     private long _bytesIn;
     private long _bytesOut;
+    private TlsCounters? _tls;
 
     public long CurrentConnections => Volatile.Read(ref _current);
     public long TotalConnections => Volatile.Read(ref _total);
     public long Requests => Volatile.Read(ref _requests);
     public long BytesIn => Volatile.Read(ref _bytesIn);
     public long BytesOut => Volatile.Read(ref _bytesOut);
+
+    /// <summary>Client-side TLS counters (virtual servers with a client-ssl profile); null until the first use.</summary>
+    public TlsCounters? TlsOrNull => Volatile.Read(ref _tls);
+
+    public TlsCounters Tls => Volatile.Read(ref _tls) ?? Interlocked.CompareExchange(ref _tls, new TlsCounters(), null) ?? _tls!;
 
     public void Opened()
     {

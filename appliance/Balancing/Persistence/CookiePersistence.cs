@@ -55,9 +55,9 @@ public sealed class CookiePersistence
     /// <summary>
     /// A <c>Set-Cookie</c> value for cookie insert: <c>Path=/</c>, <c>Max-Age</c> and <c>Expires</c> when the profile's
     /// <c>cookieExpiration</c> is above 0 (a session cookie otherwise), <c>HttpOnly</c>, <c>Secure</c> and
-    /// <c>SameSite</c> as the profile says.
+    /// <c>SameSite</c> as the profile says; <c>Secure</c> also whenever the client connection is TLS (<paramref name="clientTls"/>).
     /// </summary>
-    public string SetCookie(PersistenceProfile profile, MemberState member, DateTimeOffset now)
+    public string SetCookie(PersistenceProfile profile, MemberState member, DateTimeOffset now, bool clientTls = false)
     {
         var sb = new StringBuilder(96);
         sb.Append(CookieName(profile, member.Pool)).Append('=').Append(Encode(member)).Append("; Path=/");
@@ -70,7 +70,7 @@ public sealed class CookiePersistence
         {
             sb.Append("; HttpOnly");
         }
-        if (profile.CookieSecure)
+        if (profile.CookieSecure || clientTls)
         {
             sb.Append("; Secure");
         }

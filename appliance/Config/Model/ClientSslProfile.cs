@@ -14,8 +14,14 @@ public sealed record ClientSslProfile : IProfile
     /// <summary>Further certificates chosen by SNI.</summary>
     public ImmutableArray<string> SniCertificates { get; init; } = [];
     public ImmutableArray<string> Protocols { get; init; } = ["tls1.2", "tls1.3"];
+    /// <summary>IANA cipher suite names separated by ':' (TLS_AES_128_GCM_SHA256:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256); null: OpenSSL's defaults.</summary>
     public string? Ciphers { get; init; }
+    /// <summary>Protocols offered by ALPN, in preference order; empty: no ALPN.</summary>
     public ImmutableArray<string> Alpn { get; init; } = ["http/1.1"];
+    /// <summary>Seconds from accept to a finished handshake.</summary>
+    public int HandshakeTimeout { get; init; } = 10;
+    /// <summary>Handshakes in flight at once per virtual server (over all loops); 0: no limit. Connections over it are closed and counted.</summary>
+    public int MaxHandshakes { get; init; }
     /// <summary><c>ignore | request | require</c>.</summary>
     public string ClientCertificate { get; init; } = "ignore";
     public string? CaCertificate { get; init; }

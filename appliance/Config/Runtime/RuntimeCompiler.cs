@@ -54,6 +54,7 @@ public static class RuntimeCompiler
         TcpProfile? tcp = null;
         HttpProfile? http = null;
         OneConnectProfile? oneConnect = null;
+        ClientSslProfile? clientSsl = null;
         foreach (var name in v.Profiles)
         {
             switch (config.Profiles.Find(name))
@@ -61,10 +62,11 @@ public static class RuntimeCompiler
                 case TcpProfile t: tcp = t; break;
                 case HttpProfile h: http = h; break;
                 case OneConnectProfile o: oneConnect = o; break;
+                case ClientSslProfile c: clientSsl = c; break;
             }
         }
         var persistence = v.Persistence is null ? null : config.Profiles.Persistence.FirstOrDefault(p => p.Name == v.Persistence);
         var pool = v.Pool is null ? null : pools.GetValueOrDefault(v.Pool);
-        return new RuntimeVirtual(v, destination, pool, tcp ?? new TcpProfile { Name = "tcp" }, http, oneConnect, persistence);
+        return new RuntimeVirtual(v, destination, pool, tcp ?? new TcpProfile { Name = "tcp" }, http, oneConnect, persistence) { ClientSsl = clientSsl };
     }
 }

@@ -34,6 +34,9 @@ public sealed class RuntimeSnapshot
 public sealed record RuntimeVirtual(VirtualServer Config, IPEndPoint Destination, RuntimePool? Pool, TcpProfile Tcp, HttpProfile? Http, OneConnectProfile? OneConnect, PersistenceProfile? Persistence)
 {
     public string Name => Config.Name;
+
+    /// <summary>TLS terminated on the client side, when the virtual names a client-ssl profile.</summary>
+    public ClientSslProfile? ClientSsl { get; init; }
 }
 
 /// <summary>A pool resolved for the data plane, with members' addresses parsed.</summary>

@@ -72,6 +72,25 @@ internal sealed class ProfileValidator : IConfigValidator
             {
                 context.Add($"{path}/caCertificate", "client certificate checking needs a caCertificate to verify against");
             }
+            if (s.ClientCertificate != "ignore")
+            {
+                context.Add($"{path}/clientCertificate", "client certificate authentication is not applied yet; only 'ignore' is accepted");
+            }
+            Ciphers(context, path, s.Ciphers, s.Protocols);
+            for (var i = 0; i < s.Alpn.Length; i++)
+            {
+                if (s.Alpn[i] == "h2")
+                {
+                    context.Add($"{path}/alpn/{i}", "'h2' cannot be offered yet: HTTP/2 is not served (a client that picked it would get HTTP/1.1); offer 'http/1.1'");
+                }
+                else if (s.Alpn[i] != "http/1.1")
+                {
+                    context.Add($"{path}/alpn/{i}", $"unknown ALPN protocol '{s.Alpn[i]}'; offered: 'http/1.1'");
+                }
+            }
+            context.Range(path, "handshakeTimeout", s.HandshakeTimeout, 1, 3600);
+            context.Range(path, "maxHandshakes", s.MaxHandshakes, 0, 1_000_000);
+            SniCertificates(context, path, s);
         }
         foreach (var s in p.ServerSsl)
         {
@@ -104,6 +123,57 @@ internal sealed class ProfileValidator : IConfigValidator
             if (s.Method == PersistenceMethods.Hash && (s.HashKey is null || !HashKeys.IsValid(s.HashKey)))
             {
                 context.Add($"{path}/hashKey", "hash persistence needs a hashKey: uri, path, header:NAME or cookie:NAME");
+            }
+        }
+    }
+
+    private static void Ciphers(ValidationContext context, string path, string? ciphers, IReadOnlyList<string> protocols)
+    {
+        if (ciphers is null)
+        {
+            return;
+        }
+        if (!DataPlane.Tls.TlsCipherList.TryParse(ciphers, out var suites, out var problem))
+        {
+            context.Add($"{path}/ciphers", problem!);
+        }
+        else if (DataPlane.Tls.TlsCipherList.ProtocolProblem(suites, protocols.Contains("tls1.2"), protocols.Contains("tls1.3")) is { } mismatch)
+        {
+            context.Add($"{path}/ciphers", mismatch);
+        }
+    }
+
+    /// <summary>
+    /// The names the profile's certificates answer for. One name covered by an RSA and an ECDSA certificate would need the
+    /// choice by the ClientHello's signature algorithms, which SslStream's selection callback cannot see (it gets the SNI
+    /// name and versions only): refused rather than served with whichever came first.
+    /// </summary>
+    private static void SniCertificates(ValidationContext context, string path, ClientSslProfile s)
+    {
+        var seen = new Dictionary<string, (string Cert, string Key)>(StringComparer.OrdinalIgnoreCase);
+        var certs = s.SniCertificates.Select((n, i) => (Name: (string?)n, Field: $"sniCertificates/{i}")).Append((Name: s.Certificate, Field: "certificate"));
+        foreach (var (name, field) in certs)
+        {
+            if (name is null || ConfigKinds.Certificates.Find(context.Config, name) is not Model.Certificate cert)
+            {
+                continue;
+            }
+            (string[] Names, string KeyAlgorithm) d;
+            try
+            {
+                d = DataPlane.Tls.TlsCertificate.Describe(cert.Pem);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                continue; // the certificate's own validation names the problem
+            }
+            foreach (var host in d.Names)
+            {
+                if (seen.TryGetValue(host, out var other) && other.Key != d.KeyAlgorithm && other.Cert != name)
+                {
+                    context.Add($"{path}/{field}", $"'{host}' is covered by the {other.Key} certificate '{other.Cert}' and the {d.KeyAlgorithm} certificate '{name}'; choosing between RSA and ECDSA by what the client offers is not supported yet: name the host in one of them only");
+                }
+                seen.TryAdd(host, (name, d.KeyAlgorithm));
             }
         }
     }

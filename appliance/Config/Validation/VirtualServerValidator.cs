@@ -78,6 +78,14 @@ internal sealed class VirtualServerValidator : IConfigValidator
                 continue;
             }
             kinds[profile.Kind] = name;
+            if (profile is ClientSslProfile { Certificate: null })
+            {
+                context.Add($"{path}/profiles/{i}", $"client-ssl profile '{name}' has no certificate; a virtual server that terminates TLS needs one");
+            }
+            if (profile.Kind == ProfileKinds.ServerSsl)
+            {
+                context.Add($"{path}/profiles/{i}", $"server-ssl profile '{name}': re-encryption toward members is not applied yet; the virtual server would talk to its members in clear");
+            }
         }
         var l4 = v.Type == VirtualServerTypes.PerformanceL4;
         if (!l4 && v.Protocol == "tcp" && !kinds.ContainsKey(ProfileKinds.Tcp))

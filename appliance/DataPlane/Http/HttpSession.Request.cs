@@ -148,7 +148,8 @@ internal sealed partial class HttpSession
         }
         if (http.InsertXForwardedProto)
         {
-            dst.Append("X-Forwarded-Proto: http\r\n"u8);
+            // The client side's TLS (the client-ssl layer wrapped the client stream), not the member side's.
+            dst.Append(_ctx.Client.IsLayered ? "X-Forwarded-Proto: https\r\n"u8 : "X-Forwarded-Proto: http\r\n"u8);
         }
         if (http.InsertVia)
         {

@@ -27,6 +27,7 @@ public sealed class ConnectionHandler
     private readonly DataPlaneCounters _counters;
     private readonly ILogger _logger;
     private readonly Layers.IClientLayer _proxyProtocolIn;
+    private readonly Layers.IClientLayer _clientSsl;
 
     public ConnectionHandler(TcpProxy tcp, HttpProxy http, TimeoutSweeper sweeper, IProxyEventSink events, BalancingState balancing, DataPlaneCounters counters, ILogger<ConnectionHandler> logger)
     {
@@ -38,6 +39,7 @@ public sealed class ConnectionHandler
         _counters = counters;
         _logger = logger;
         _proxyProtocolIn = new Layers.ProxyProtocolInLayer(logger);
+        _clientSsl = new Tls.ClientSslLayer(logger);
     }
 
     public async Task HandleAsync(TransportSocket socket, VirtualPlan plan, Action? closed)
@@ -52,7 +54,7 @@ public sealed class ConnectionHandler
             // The listener's own address is the local end unless it is a wildcard (the transport then asks getsockname).
             ctx = new ProxyContext(plan, client, socket.RemoteEndPoint, socket.LocalEndPoint);
             _sweeper.Register(ctx);
-            var pipeline = plan.Pipeline ??= Layers.ClientPipeline.Build(plan, _proxyProtocolIn, _tcp, _http);
+            var pipeline = plan.Pipeline ??= Layers.ClientPipeline.Build(plan, _proxyProtocolIn, _clientSsl, _tcp, _http);
             foreach (var layer in pipeline.Layers)
             {
                 if (!await layer.OnAcceptedAsync(ctx).ConfigureAwait(false))

@@ -44,4 +44,6 @@ public enum TerminationCause : byte
 
     /// <summary>The member went down and the pool's serviceDownAction reset the connection (HAProxy <c>SF_ERR_DOWN</c>).</summary>
     MemberDown,
+    /// <summary>The client's TLS handshake failed (no shared cipher or protocol, a refused certificate, not TLS); the reason is counted per virtual.</summary>
+    ClientTls,
 }

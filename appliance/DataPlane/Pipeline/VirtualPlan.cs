@@ -57,6 +57,19 @@ public sealed class VirtualPlan
             ? System.Text.Encoding.ASCII.GetBytes("Server: " + s + "\r\n")
             : [];
         AccessLog = Http is { AccessLog: true } ? AccessLogFormatCache.Get(Http.AccessLogFormat) : null;
+        if (runtime.ClientSsl is { } clientSsl)
+        {
+            _ = counters.Tls; // shown in status and /metrics from the start, zeros included
+            // Certificates and keys are parsed here, on the thread that publishes the config, never on a loop.
+            try
+            {
+                ClientTls = Tls.ClientTlsMaterial.Build(clientSsl, snapshot.Config);
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or InvalidOperationException or ArgumentException)
+            {
+                ClientTlsError = ex;
+            }
+        }
     }
 
     public RuntimeVirtual Runtime { get; }
@@ -103,6 +116,17 @@ public sealed class VirtualPlan
     public byte[] ServerHeaderValue { get; }
 
     public AccessLogFormat? AccessLog { get; }
+
+    /// <summary>The client-ssl profile's certificates and handshake options; null without one (or when they failed to load: <see cref="ClientTlsError"/>).</summary>
+    public Tls.ClientTlsMaterial? ClientTls { get; }
+
+    /// <summary>Why the client-ssl material could not be built (validation makes this rare: a store written by an older version).</summary>
+    public Exception? ClientTlsError { get; }
+
+    private int _clientTlsErrorReported;
+
+    /// <summary>True once per plan: the first connection that meets <see cref="ClientTlsError"/> logs it.</summary>
+    public bool ReportClientTlsError() => ClientTlsError is not null && Interlocked.Exchange(ref _clientTlsErrorReported, 1) == 0;
 
     /// <summary>The client-side layers and protocol, built on the first connection (a benign race: any copy is the same).</summary>
     public Layers.ClientPipeline? Pipeline { get; set; }

@@ -120,7 +120,7 @@ public sealed class MemberSelector
         {
             if (cookie.CookieMethod == "insert")
             {
-                AppendLine(dst, "Set-Cookie: " + _persistence.Cookies.SetCookie(cookie, member, _persistence.Time.GetUtcNow()));
+                AppendLine(dst, "Set-Cookie: " + _persistence.Cookies.SetCookie(cookie, member, _persistence.Time.GetUtcNow(), ctx.Client.IsLayered));
             }
             else
             {

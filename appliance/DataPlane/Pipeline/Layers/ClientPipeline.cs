@@ -23,12 +23,16 @@ public sealed class ClientPipeline
     /// issue, ends with <see cref="Transport.ProxySide.Wrap"/>). The protocol selector then picks the L4 pump or
     /// HTTP/1.1 from the profiles; HTTP/2 will be picked by ALPN or the connection preface.
     /// </summary>
-    public static ClientPipeline Build(VirtualPlan plan, IClientLayer proxyProtocolIn, IConnectionProtocol tcp, IConnectionProtocol http)
+    public static ClientPipeline Build(VirtualPlan plan, IClientLayer proxyProtocolIn, IClientLayer clientSsl, IConnectionProtocol tcp, IConnectionProtocol http)
     {
         var layers = new List<IClientLayer>(3);
         if (!plan.AcceptProxyFrom.IsEmpty)
         {
             layers.Add(proxyProtocolIn);
+        }
+        if (plan.Runtime.ClientSsl is not null)
+        {
+            layers.Add(clientSsl);
         }
         return new ClientPipeline([.. layers], plan.Http is null ? tcp : http);
     }

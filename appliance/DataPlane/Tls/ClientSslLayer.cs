@@ -1,0 +1,74 @@
+using System.Net.Security;
+using Fulcrum.Appliance.DataPlane.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Fulcrum.Appliance.DataPlane.Tls;
+
+/// <summary>
+/// The client-ssl layer: a TLS handshake over the client's transport stream (after the PROXY reader, so a header from a
+/// trusted front is read in clear), then <see cref="Transport.ProxySide.Wrap"/> so the protocol (L4 pump or HTTP/1.1)
+/// reads and writes plaintext. The handshake runs on the connection's loop; its certificate choice is a lookup in the
+/// plan's <see cref="ClientTlsMaterial"/>, built off the loop. A failed handshake is counted by reason and the
+/// connection closed (OpenSSL has sent its alert where the protocol has one); no member is ever connected.
+/// </summary>
+internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
+{
+    private readonly ILogger _logger;
+
+    public ClientSslLayer(ILogger logger) => _logger = logger;
+
+    public async ValueTask<bool> OnAcceptedAsync(ProxyContext ctx)
+    {
+        var plan = ctx.Plan;
+        var counters = plan.Counters.Tls;
+        if (plan.ClientTls is not { } material)
+        {
+            // The certificates could not be loaded: serve nothing in clear.
+            if (plan.ReportClientTlsError())
+            {
+                TlsLog.MaterialFailed(_logger, plan.ClientTlsError!, plan.Name);
+            }
+            counters.Failed(TlsFailureReason.Other);
+            ctx.Fail(TerminationCause.ClientTls);
+            return false;
+        }
+        if (!counters.TryEnter(material.MaxHandshakes))
+        {
+            counters.Failed(TlsFailureReason.Limit);
+            ctx.Fail(TerminationCause.Resource);
+            return false;
+        }
+        var ssl = new SslStream(ctx.Client.Stream, leaveInnerStreamOpen: true);
+        try
+        {
+            ctx.SetDeadline(material.HandshakeTimeoutMs, TerminationCause.ClientTimeout);
+            await ssl.AuthenticateAsServerAsync(ClientTlsMaterial.Select, material, CancellationToken.None).ConfigureAwait(false);
+            ctx.ClearDeadline();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var reason = TlsFailures.Classify(ex, out var message);
+            if (ctx.Cause == TerminationCause.ClientTimeout)
+            {
+                reason = TlsFailureReason.Timeout;
+            }
+            counters.Failed(reason);
+            TlsLog.HandshakeFailed(_logger, plan.Name, ctx.ClientEndPoint.ToString(), TlsFailureReasons.Names[(int)reason], message);
+            ctx.Fail(reason switch
+            {
+                TlsFailureReason.Timeout => TerminationCause.ClientTimeout,
+                TlsFailureReason.Closed => TerminationCause.ClientClosed,
+                _ => TerminationCause.ClientTls,
+            });
+            ssl.Dispose();
+            return false;
+        }
+        finally
+        {
+            counters.Exit();
+        }
+        counters.Handshake(resumed: false);
+        ctx.Client.Wrap(ssl);
+        return true;
+    }
+}

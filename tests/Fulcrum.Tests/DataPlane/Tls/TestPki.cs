@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Fulcrum.Tests.DataPlane.Support;
+using Fulcrum.Tests.Infrastructure;
+
+namespace Fulcrum.Tests.DataPlane.Tls;
+
+/// <summary>A test certificate authority (made with CertificateRequest) issuing RSA or ECDSA leaves; its PEM in a file for curl and openssl.</summary>
+public sealed class TestPki : IDisposable
+{
+    private readonly X509Certificate2 _ca;
+    private readonly ECDsa _caKey;
+    private readonly string _dir;
+
+    public TestPki(string name = "Fulcrum Test CA")
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        _caKey = key;
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        _ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        _dir = Directory.CreateTempSubdirectory("fulcrum-pki-").FullName;
+        CaPem = _ca.ExportCertificatePem();
+        CaFile = Path.Combine(_dir, "ca.pem");
+        File.WriteAllText(CaFile, CaPem);
+    }
+
+    public X509Certificate2 Ca => _ca;
+
+    public string CaPem { get; }
+
+    public string CaFile { get; }
+
+    /// <summary>A leaf for <paramref name="names"/> (the first is the CN), RSA 2048 or ECDSA P-256; PEM of the leaf then the CA, and the key.</summary>
+    public (string Pem, string Key, X509Certificate2 Cert) Issue(bool ecdsa, params string[] names) => Issue(ecdsa, serverAuth: true, DateTimeOffset.UtcNow.AddDays(30), names);
+
+    public (string Pem, string Key, X509Certificate2 Cert) Issue(bool ecdsa, bool serverAuth, DateTimeOffset notAfter, params string[] names)
+    {
+        AsymmetricAlgorithm key = ecdsa ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(2048);
+        var request = ecdsa
+            ? new CertificateRequest($"CN={names[0]}", (ECDsa)key, HashAlgorithmName.SHA256)
+            : new CertificateRequest($"CN={names[0]}", (RSA)key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var n in names)
+        {
+            san.AddDnsName(n);
+        }
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(serverAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_ca, true, false));
+        var serial = RandomNumberGenerator.GetBytes(12);
+        serial[0] &= 0x7f;
+        // The CA is ECDSA; an RSA leaf needs the signature generator overload.
+        var cert = request.Create(_ca.SubjectName, X509SignatureGenerator.CreateForECDsa(_caKey), DateTimeOffset.UtcNow.AddDays(-1), notAfter, serial);
+        var keyPem = ecdsa ? ((ECDsa)key).ExportPkcs8PrivateKeyPem() : ((RSA)key).ExportPkcs8PrivateKeyPem();
+        var withKey = ecdsa ? cert.CopyWithPrivateKey((ECDsa)key) : cert.CopyWithPrivateKey((RSA)key);
+        return (cert.ExportCertificatePem() + "\n" + CaPem, keyPem, withKey);
+    }
+
+    /// <summary>Stores a certificate object through the API.</summary>
+    public static Task CertificateAsync(ApiClient api, string name, string pem, string? key) =>
+        DataPlaneApi.Ok(api.Post("/api/v1/certificates", JsonSerializer.Serialize(new { name, pem, key })));
+
+    public string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _ca.Dispose();
+        _caKey.Dispose();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
