@@ -24,5 +24,10 @@ public sealed record ClientSslProfile : IProfile
     public int MaxHandshakes { get; init; }
     /// <summary><c>ignore | request | require</c>.</summary>
     public string ClientCertificate { get; init; } = "ignore";
+    /// <summary>Certificate object whose PEM holds the CA certificates client certificates must chain to.</summary>
     public string? CaCertificate { get; init; }
+    /// <summary>A CRL file (PEM or DER) on the appliance, signed by one of the CA certificates; read when the config is published.</summary>
+    public string? CrlFile { get; init; }
+    /// <summary>Most certificates allowed above the client's own in its verified chain (the CA included).</summary>
+    public int VerifyDepth { get; init; } = 9;
 }

@@ -72,10 +72,8 @@ internal sealed class ProfileValidator : IConfigValidator
             {
                 context.Add($"{path}/caCertificate", "client certificate checking needs a caCertificate to verify against");
             }
-            if (s.ClientCertificate != "ignore")
-            {
-                context.Add($"{path}/clientCertificate", "client certificate authentication is not applied yet; only 'ignore' is accepted");
-            }
+            context.Range(path, "verifyDepth", s.VerifyDepth, 1, 100);
+            CrlFile(context, path, s);
             Ciphers(context, path, s.Ciphers, s.Protocols);
             for (var i = 0; i < s.Alpn.Length; i++)
             {
@@ -124,6 +122,33 @@ internal sealed class ProfileValidator : IConfigValidator
             {
                 context.Add($"{path}/hashKey", "hash persistence needs a hashKey: uri, path, header:NAME or cookie:NAME");
             }
+        }
+    }
+
+    private static void CrlFile(ValidationContext context, string path, ClientSslProfile s)
+    {
+        if (s.CrlFile is null)
+        {
+            return;
+        }
+        if (s.ClientCertificate == "ignore")
+        {
+            context.Add($"{path}/crlFile", "a CRL is only checked with clientCertificate 'request' or 'require'");
+            return;
+        }
+        if (s.CaCertificate is null || ConfigKinds.Certificates.Find(context.Config, s.CaCertificate) is not Model.Certificate ca)
+        {
+            return; // caCertificate's own error says it
+        }
+        try
+        {
+            var trusted = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            trusted.ImportFromPem(ca.Pem);
+            DataPlane.Tls.CertificateRevocationList.Load(File.ReadAllBytes(s.CrlFile), trusted);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or System.Formats.Asn1.AsnContentException or FormatException or ArgumentException)
+        {
+            context.Add($"{path}/crlFile", $"cannot use '{s.CrlFile}': {ex.Message}");
         }
     }
 

@@ -65,7 +65,7 @@ public sealed class VirtualPlan
             {
                 ClientTls = Tls.ClientTlsMaterial.Build(clientSsl, snapshot.Config);
             }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or InvalidOperationException or ArgumentException)
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or System.Formats.Asn1.AsnContentException or FormatException)
             {
                 ClientTlsError = ex;
             }

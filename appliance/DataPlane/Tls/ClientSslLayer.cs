@@ -38,7 +38,7 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
             ctx.Fail(TerminationCause.Resource);
             return false;
         }
-        var ssl = new SslStream(ctx.Client.Stream, leaveInnerStreamOpen: true);
+        var ssl = new ClientTlsStream(ctx.Client.Stream, material);
         try
         {
             ctx.SetDeadline(material.HandshakeTimeoutMs, TerminationCause.ClientTimeout);
@@ -48,6 +48,11 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var reason = TlsFailures.Classify(ex, out var message);
+            if (ssl.CertificateFailure is { } refused)
+            {
+                reason = refused;
+                message = "client certificate " + ssl.VerifyResult;
+            }
             if (ctx.Cause == TerminationCause.ClientTimeout)
             {
                 reason = TlsFailureReason.Timeout;

@@ -16,9 +16,10 @@ public sealed class ClientTlsMaterial
     private readonly FrozenDictionary<string, SslServerAuthenticationOptions> _exact;
     private readonly FrozenDictionary<string, SslServerAuthenticationOptions> _wildcard;
 
-    private ClientTlsMaterial(ClientSslProfile profile, SslServerAuthenticationOptions @default, FrozenDictionary<string, SslServerAuthenticationOptions> exact, FrozenDictionary<string, SslServerAuthenticationOptions> wildcard)
+    private ClientTlsMaterial(ClientSslProfile profile, ClientCertificateVerifier? verifier, SslServerAuthenticationOptions @default, FrozenDictionary<string, SslServerAuthenticationOptions> exact, FrozenDictionary<string, SslServerAuthenticationOptions> wildcard)
     {
         Profile = profile;
+        Verifier = verifier;
         Default = @default;
         _exact = exact;
         _wildcard = wildcard;
@@ -33,6 +34,9 @@ public sealed class ClientTlsMaterial
     public long HandshakeTimeoutMs { get; }
 
     public int MaxHandshakes => Profile.MaxHandshakes;
+
+    /// <summary>Client certificate authentication; null when the profile ignores client certificates.</summary>
+    public ClientCertificateVerifier? Verifier { get; }
 
     /// <summary>SslStream's per-connection selection: the options for the SNI name the client sent.</summary>
     public static readonly ServerOptionsSelectionCallback Select = static (_, hello, state, _) =>
@@ -68,6 +72,7 @@ public sealed class ClientTlsMaterial
         {
             policy = new CipherSuitesPolicy(suites);
         }
+        var verifier = BuildVerifier(profile, config);
         List<SslApplicationProtocol>? alpn = profile.Alpn.IsDefaultOrEmpty ? null : [.. profile.Alpn.Select(a => new SslApplicationProtocol(a))];
         SslServerAuthenticationOptions Options(TlsCertificate cert) => new()
         {
@@ -75,7 +80,9 @@ public sealed class ClientTlsMaterial
             EnabledSslProtocols = protocols,
             CipherSuitesPolicy = policy,
             ApplicationProtocols = alpn,
-            ClientCertificateRequired = false,
+            // "request" and "require" both ask (CertificateRequest); the verifier decides whether none is acceptable.
+            ClientCertificateRequired = verifier is not null,
+            RemoteCertificateValidationCallback = verifier is null ? null : ClientCertificateVerifier.Callback,
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
             AllowRenegotiation = false,
             AllowTlsResume = true,
@@ -90,7 +97,7 @@ public sealed class ClientTlsMaterial
             Add(TlsCertificate.Get(Find(config, name)), null);
         }
         Add(defaultCert, @default);
-        return new ClientTlsMaterial(profile, @default, exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), wildcard.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
+        return new ClientTlsMaterial(profile, verifier, @default, exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), wildcard.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
 
         void Add(TlsCertificate cert, SslServerAuthenticationOptions? options)
         {
@@ -107,6 +114,19 @@ public sealed class ClientTlsMaterial
                 }
             }
         }
+    }
+
+    /// <summary>The client certificate check of <paramref name="profile"/>, or null for <c>ignore</c>. Reads the CRL file.</summary>
+    public static ClientCertificateVerifier? BuildVerifier(ClientSslProfile profile, FulcrumConfig config)
+    {
+        if (profile.ClientCertificate == "ignore" || profile.CaCertificate is null)
+        {
+            return null;
+        }
+        var trusted = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        trusted.ImportFromPem(Find(config, profile.CaCertificate).Pem);
+        var crl = profile.CrlFile is { } path ? CertificateRevocationList.Load(File.ReadAllBytes(path), trusted) : null;
+        return new ClientCertificateVerifier(trusted, crl, profile.VerifyDepth, required: profile.ClientCertificate == "require");
     }
 
     public static SslProtocols Protocols(IEnumerable<string> names)

@@ -65,6 +65,18 @@ public sealed class TestPki : IDisposable
     public static Task CertificateAsync(ApiClient api, string name, string pem, string? key) =>
         DataPlaneApi.Ok(api.Post("/api/v1/certificates", JsonSerializer.Serialize(new { name, pem, key })));
 
+    /// <summary>A PEM CRL signed by this CA listing <paramref name="revoked"/>, written to a file; its path.</summary>
+    public string CrlFile(string name, params X509Certificate2[] revoked)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var cert in revoked)
+        {
+            builder.AddEntry(cert, DateTimeOffset.UtcNow.AddMinutes(-5));
+        }
+        var der = builder.Build(_ca, System.Numerics.BigInteger.One, DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256);
+        return WriteFile(name, PemEncoding.WriteString("X509 CRL", der));
+    }
+
     public string WriteFile(string name, string text)
     {
         var path = Path.Combine(_dir, name);

@@ -1,0 +1,25 @@
+using System.Net.Security;
+
+namespace Fulcrum.Appliance.DataPlane.Tls;
+
+/// <summary>
+/// The client side's SslStream, carrying what the handshake learnt that SslStream does not keep: the client certificate's
+/// verify result and, when the handshake failed because of it, the reason (the certificate callback gets the stream
+/// as its sender, so per-connection state lives here, not in the shared options).
+/// </summary>
+public sealed class ClientTlsStream : SslStream
+{
+    public ClientTlsStream(Stream inner, ClientTlsMaterial material)
+        : base(inner, leaveInnerStreamOpen: true)
+    {
+        Material = material;
+    }
+
+    public ClientTlsMaterial Material { get; }
+
+    /// <summary><c>none</c> (no certificate asked or sent), <c>ok</c>, or why it was refused: <c>untrusted</c>, <c>revoked</c>, <c>expired</c>, <c>depth</c>, <c>invalid</c>, <c>missing</c>.</summary>
+    public string VerifyResult { get; internal set; } = "none";
+
+    /// <summary>Set when the certificate check refused the client (the handshake then fails with it as the reason).</summary>
+    public TlsFailureReason? CertificateFailure { get; internal set; }
+}
