@@ -38,7 +38,8 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
             ctx.Fail(TerminationCause.Resource);
             return false;
         }
-        var ssl = new ClientTlsStream(ctx.Client.Stream, material);
+        var observer = new HandshakeObserverStream(ctx.Client.Stream);
+        var ssl = new ClientTlsStream(observer, material);
         try
         {
             ctx.SetDeadline(material.HandshakeTimeoutMs, TerminationCause.ClientTimeout);
@@ -72,7 +73,7 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
         {
             counters.Exit();
         }
-        counters.Handshake(resumed: false);
+        counters.Handshake(observer.Resumed);
         ctx.Client.Wrap(ssl);
         return true;
     }

@@ -1,0 +1,46 @@
+using Fulcrum.Tests.DataPlane.Support;
+using Fulcrum.Tests.Infrastructure;
+
+namespace Fulcrum.Tests.DataPlane.Tls;
+
+/// <summary>Session resumption on the client side, seen from openssl s_client: TLS 1.3 tickets and the TLS 1.2 session cache.</summary>
+public sealed class ResumptionTests : IClassFixture<ApplianceFixture>, IDisposable
+{
+    private readonly ApplianceFixture _f;
+    private readonly TestPki _pki = new();
+
+    public ResumptionTests(ApplianceFixture f)
+    {
+        _f = f;
+    }
+
+    public void Dispose() => _pki.Dispose();
+
+    [Theory]
+    [InlineData("tls1_3")]
+    [InlineData("tls1_2")]
+    public async Task SessionOut_ThenSessionIn_IsReused_AndCounted(string version)
+    {
+        var name = "res-" + version.Replace("_", "", StringComparison.Ordinal);
+        await using var be = new RecordingHttpBackend();
+        await _f.Admin.PoolAsync(name, [be.Port]);
+        var site = _pki.Issue(ecdsa: true, "site.test");
+        await TestPki.CertificateAsync(_f.Admin, name + "-site", site.Pem, site.Key);
+        await _f.Admin.ProfileAsync("client-ssl", $$"""{"name":"{{name}}-ssl","certificate":"{{name}}-site"}""");
+        var port = await _f.Admin.VirtualAsync(name, name, $"\"tcp\",\"http\",\"{name}-ssl\"");
+
+        var session = _pki.WriteFile(name + ".sess", "");
+        // A request that the proxy answers and closes, so the TLS 1.3 ticket (sent after the handshake) is read before s_client exits.
+        var request = "printf 'GET / HTTP/1.1\\r\\nHost: site.test\\r\\nConnection: close\\r\\n\\r\\n'";
+        var first = await Shell.Run(false, "sh", "-c", $"{request} | timeout 10 openssl s_client -{version} -connect 127.0.0.1:{port} -servername site.test -ign_eof -sess_out {session} 2>&1");
+        Assert.Contains("HTTP/1.1 200", first);
+        Assert.Contains("New, ", first);
+        var second = await Shell.Run(false, "sh", "-c", $"{request} | timeout 10 openssl s_client -{version} -connect 127.0.0.1:{port} -servername site.test -ign_eof -sess_in {session} 2>&1");
+        Assert.Contains("Reused, ", second);
+        Assert.Contains("HTTP/1.1 200", second);
+
+        var tls = (await _f.Admin.VirtualStatusAsync(name)).GetProperty("tls");
+        Assert.Equal(2, tls.GetProperty("handshakes").GetInt64());
+        Assert.Equal(1, tls.GetProperty("resumptions").GetInt64());
+    }
+}
