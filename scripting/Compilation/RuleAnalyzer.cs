@@ -21,13 +21,14 @@ internal sealed class RuleAnalyzer
     private readonly Dictionary<string, FunctionDeclaration> _functions = new(StringComparer.Ordinal);
     private RuleReference? _httpUse;
     private RuleReference? _l4Use;
+    private RuleReference? _sslEventUse;
     private RuleLimits _limits = RuleLimits.Default;
 
     public static RuleAnalysis Analyze(Script script)
     {
         var a = new RuleAnalyzer();
         a.Run(script);
-        return new RuleAnalysis(a._diagnostics, [.. a._events.Distinct().Order()], a._pools, a._dataGroups, a._httpUse, a._l4Use, a._limits, a._topLevel);
+        return new RuleAnalysis(a._diagnostics, [.. a._events.Distinct().Order()], a._pools, a._dataGroups, a._httpUse, a._l4Use, a._limits, a._topLevel) { SslEventUse = a._sslEventUse };
     }
 
     private void Run(Script script)
@@ -125,6 +126,10 @@ internal sealed class RuleAnalyzer
         if ((RuleEvents.HttpOnly & RuleEvents.Bit(e)) != 0)
         {
             _httpUse ??= Ref($"the {name.Value} handler", args[0]);
+        }
+        if (e is RuleEvent.ClientSslClientHello or RuleEvent.ClientSslHandshake)
+        {
+            _sslEventUse ??= Ref($"the {name.Value} handler", args[0]);
         }
         if (RuleEvents.In(RuleEvents.L4Only, e))
         {

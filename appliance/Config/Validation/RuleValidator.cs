@@ -35,6 +35,11 @@ internal sealed class RuleValidator : IConfigValidator
             var hasHttp = v.Profiles.Any(p => config.Profiles.Find(p)?.Kind == ProfileKinds.Http);
             for (var i = 0; i < v.Rules.Length; i++)
             {
+                if (ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule tlsRule && Analysis(tlsRule).SslEventUse is { } ssl)
+                {
+                    // Accepting it would store a handler that never runs.
+                    context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{tlsRule.Name}' line {ssl.Line}, column {ssl.Column}: {ssl.Name} is not run by the data plane yet (TLS rule events are not built); read ctx.ssl in CLIENT_ACCEPTED or HTTP_REQUEST instead");
+                }
                 if (ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule rule && Analysis(rule).CheckVirtual(hasHttp) is { } d)
                 {
                     context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{rule.Name}' line {d.Line}, column {d.Column}: {d.Message}, and '{v.Name}' has {(hasHttp ? "one" : "none")}");

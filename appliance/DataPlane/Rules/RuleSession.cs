@@ -110,7 +110,9 @@ public sealed partial class RuleSession : IRuleEventContext
 
     public IRulePersistence Persistence => this;
 
-    public IRuleSsl? Ssl => null;
+    public IRuleSsl? Ssl => _ssl ??= _ctx.Client.Stream is Tls.ClientTlsStream tls ? new Tls.TlsRuleFacts(tls) : null;
+
+    private IRuleSsl? _ssl;
 }
 
 /// <summary>What the proxy must do after a rule event (beyond going on).</summary>

@@ -24,13 +24,31 @@ public sealed class ClientCertificateTests : IClassFixture<ApplianceFixture>, ID
         _stranger.Dispose();
     }
 
-    private async Task<int> VirtualAsync(string name, string mode, string extra = "")
+    [Fact]
+    public async Task SampleRule_PassesTheVerifiedSubjectToTheMember_AndTlsEventsAreRefusedAtSave()
+    {
+        await using var be = new RecordingHttpBackend();
+        await _f.Admin.PoolAsync("cc-rule", [be.Port]);
+        var source = await File.ReadAllTextAsync(Path.Combine(Fulcrum.Tests.Scripting.SampleRuleTests.RulesDir, "client-cert-header.js"));
+        await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/rules", System.Text.Json.JsonSerializer.Serialize(new { name = "cc-header", source })));
+        var good = _clients.Issue(ecdsa: true, serverAuth: false, DateTimeOffset.UtcNow.AddDays(30), "alice");
+        var port = await VirtualAsync("cc-rule", "require", "", ",\"rules\":[\"cc-header\"]");
+        Assert.StartsWith("HTTP/1.1 200", await TryGetAsync(port, good.Cert));
+        Assert.Contains("X-Client-Cert-Subject: CN=alice\r\n", be.Requests.Single(), StringComparison.OrdinalIgnoreCase);
+
+        await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/rules", """{"name":"cc-event","source":"when('CLIENTSSL_HANDSHAKE', ctx => {});"}"""));
+        var r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"cc-event","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"cc-rule","profiles":["tcp","http"],"rules":["cc-event"]}""");
+        Assert.Equal(422, r.Code);
+        Assert.Contains("line 1, column 6: the CLIENTSSL_HANDSHAKE handler is not run by the data plane yet", r.Text);
+    }
+
+    private async Task<int> VirtualAsync(string name, string mode, string extra = "", string virtualExtra = "")
     {
         var site = _server.Issue(ecdsa: true, "site.test");
         await TestPki.CertificateAsync(_f.Admin, name + "-site", site.Pem, site.Key);
         await TestPki.CertificateAsync(_f.Admin, name + "-ca", _clients.CaPem, null);
         await _f.Admin.ProfileAsync("client-ssl", $$"""{"name":"{{name}}-ssl","certificate":"{{name}}-site","clientCertificate":"{{mode}}","caCertificate":"{{name}}-ca"{{extra}}}""");
-        return await _f.Admin.VirtualAsync(name, name, $"\"tcp\",\"http\",\"{name}-ssl\"");
+        return await _f.Admin.VirtualAsync(name, name, $"\"tcp\",\"http\",\"{name}-ssl\"", virtualExtra);
     }
 
     /// <summary>The response, or null when the proxy refused the client (at the handshake, or with an alert right after it in TLS 1.3).</summary>
