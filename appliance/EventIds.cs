@@ -30,6 +30,7 @@ internal static class EventIds
     // TLS in the data plane (8100-8199; the certificate store has 8000-8099).
     public const int TlsHandshakeFailed = 8100;
     public const int TlsMaterialFailed = 8101;
+    public const int TlsServerHandshakeFailed = 8102;
 
     public const int ManagementListening = 3000;
     public const int ManagementUnhandled = 3001;

@@ -55,6 +55,7 @@ public static class RuntimeCompiler
         HttpProfile? http = null;
         OneConnectProfile? oneConnect = null;
         ClientSslProfile? clientSsl = null;
+        ServerSslProfile? serverSsl = null;
         foreach (var name in v.Profiles)
         {
             switch (config.Profiles.Find(name))
@@ -63,10 +64,11 @@ public static class RuntimeCompiler
                 case HttpProfile h: http = h; break;
                 case OneConnectProfile o: oneConnect = o; break;
                 case ClientSslProfile c: clientSsl = c; break;
+                case ServerSslProfile s: serverSsl = s; break;
             }
         }
         var persistence = v.Persistence is null ? null : config.Profiles.Persistence.FirstOrDefault(p => p.Name == v.Persistence);
         var pool = v.Pool is null ? null : pools.GetValueOrDefault(v.Pool);
-        return new RuntimeVirtual(v, destination, pool, tcp ?? new TcpProfile { Name = "tcp" }, http, oneConnect, persistence) { ClientSsl = clientSsl };
+        return new RuntimeVirtual(v, destination, pool, tcp ?? new TcpProfile { Name = "tcp" }, http, oneConnect, persistence) { ClientSsl = clientSsl, ServerSsl = serverSsl };
     }
 }

@@ -37,6 +37,9 @@ public sealed record RuntimeVirtual(VirtualServer Config, IPEndPoint Destination
 
     /// <summary>TLS terminated on the client side, when the virtual names a client-ssl profile.</summary>
     public ClientSslProfile? ClientSsl { get; init; }
+
+    /// <summary>TLS toward members, when the virtual names a server-ssl profile.</summary>
+    public ServerSslProfile? ServerSsl { get; init; }
 }
 
 /// <summary>A pool resolved for the data plane, with members' addresses parsed.</summary>

@@ -96,6 +96,7 @@ internal sealed class ProfileValidator : IConfigValidator
             Certificate(context, path, "certificate", s.Certificate, needsKey: true);
             Protocols(context, path, s.Protocols);
             Certificate(context, path, "caCertificate", s.CaCertificate, needsKey: false);
+            Ciphers(context, path, s.Ciphers, s.Protocols);
         }
         foreach (var o in p.OneConnect)
         {

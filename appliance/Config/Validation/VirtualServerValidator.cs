@@ -82,15 +82,15 @@ internal sealed class VirtualServerValidator : IConfigValidator
             {
                 context.Add($"{path}/profiles/{i}", $"client-ssl profile '{name}' has no certificate; a virtual server that terminates TLS needs one");
             }
-            if (profile.Kind == ProfileKinds.ServerSsl)
-            {
-                context.Add($"{path}/profiles/{i}", $"server-ssl profile '{name}': re-encryption toward members is not applied yet; the virtual server would talk to its members in clear");
-            }
         }
         var l4 = v.Type == VirtualServerTypes.PerformanceL4;
         if (!l4 && v.Protocol == "tcp" && !kinds.ContainsKey(ProfileKinds.Tcp))
         {
             context.Add($"{path}/profiles", "a standard tcp virtual server needs a tcp profile (for example the built-in 'tcp')");
+        }
+        if (kinds.ContainsKey(ProfileKinds.OneConnect) && kinds.ContainsKey(ProfileKinds.ServerSsl))
+        {
+            context.Add($"{path}/profiles", "oneconnect with a server-ssl profile is not supported yet (the TLS identity is not part of the reuse key); use one or the other");
         }
         if (kinds.ContainsKey(ProfileKinds.OneConnect) && !kinds.ContainsKey(ProfileKinds.Http))
         {

@@ -209,6 +209,11 @@ public sealed class ServerConnector
                     // flushes it before its first copy.
                     side.SetPreamble(header[..n]);
                 }
+                if (plan.Runtime.ServerSsl is not null && !await Tls.ServerSslLayer.HandshakeAsync(ctx, side, _logger).ConfigureAwait(false))
+                {
+                    connection.Close(abort: true);
+                    return (null, TerminationCause.ConnectRefused);
+                }
                 return (connection, TerminationCause.None);
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressNotAvailable or SocketError.AddressAlreadyInUse && plan.Translation == SourceTranslation.SnatPool)

@@ -57,6 +57,17 @@ public sealed class VirtualPlan
             ? System.Text.Encoding.ASCII.GetBytes("Server: " + s + "\r\n")
             : [];
         AccessLog = Http is { AccessLog: true } ? AccessLogFormatCache.Get(Http.AccessLogFormat) : null;
+        if (runtime.ServerSsl is { } serverSsl)
+        {
+            try
+            {
+                ServerTls = Tls.ServerTlsMaterial.Build(serverSsl, snapshot.Config);
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or InvalidOperationException or ArgumentException)
+            {
+                ClientTlsError = ex;
+            }
+        }
         if (runtime.ClientSsl is { } clientSsl)
         {
             _ = counters.Tls; // shown in status and /metrics from the start, zeros included
@@ -120,7 +131,10 @@ public sealed class VirtualPlan
     /// <summary>The client-ssl profile's certificates and handshake options; null without one (or when they failed to load: <see cref="ClientTlsError"/>).</summary>
     public Tls.ClientTlsMaterial? ClientTls { get; }
 
-    /// <summary>Why the client-ssl material could not be built (validation makes this rare: a store written by an older version).</summary>
+    /// <summary>The server-ssl profile compiled: TLS toward members; null without one.</summary>
+    public Tls.ServerTlsMaterial? ServerTls { get; }
+
+    /// <summary>Why the client-ssl (or server-ssl) material could not be built (validation makes this rare: a store written by an older version).</summary>
     public Exception? ClientTlsError { get; }
 
     private int _clientTlsErrorReported;

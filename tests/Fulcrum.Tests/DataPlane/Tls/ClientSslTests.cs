@@ -249,9 +249,9 @@ public sealed class ClientSslTests : IClassFixture<ApplianceFixture>, IDisposabl
         r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"tls-nocert","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"tls-refused","profiles":["tcp","client-ssl"]}""");
         Assert.Equal(422, r.Code);
         Assert.Contains("has no certificate", r.Text);
-        r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"tls-reenc","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"tls-refused","profiles":["tcp","http","server-ssl"]}""");
+        r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"tls-reenc","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"tls-refused","profiles":["tcp","http","oneconnect","server-ssl"]}""");
         Assert.Equal(422, r.Code);
-        Assert.Contains("not applied yet", r.Text);
+        Assert.Contains("oneconnect with a server-ssl profile", r.Text);
     }
 
     private async Task<long> TlsFailuresAsync(string @virtual, string reason, long expected)

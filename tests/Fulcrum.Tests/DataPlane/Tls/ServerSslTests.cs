@@ -1,0 +1,87 @@
+using Fulcrum.Tests.DataPlane.Support;
+using Fulcrum.Tests.Infrastructure;
+
+namespace Fulcrum.Tests.DataPlane.Tls;
+
+/// <summary>The server-ssl layer: re-encryption toward TLS members with SNI, member certificate verification.</summary>
+public sealed class ServerSslTests : IClassFixture<ApplianceFixture>, IDisposable
+{
+    private readonly ApplianceFixture _f;
+    private readonly TestPki _pki = new("Member CA");
+    private readonly TestPki _other = new("Other CA");
+
+    public ServerSslTests(ApplianceFixture f)
+    {
+        _f = f;
+    }
+
+    public void Dispose()
+    {
+        _pki.Dispose();
+        _other.Dispose();
+    }
+
+    private async Task<int> VirtualAsync(string name, int memberPort, string serverSsl, string clientSsl = "")
+    {
+        await _f.Admin.PoolAsync(name, [memberPort]);
+        await _f.Admin.ProfileAsync("server-ssl", serverSsl);
+        var ssl = System.Text.Json.JsonDocument.Parse(serverSsl).RootElement.GetProperty("name").GetString();
+        return await _f.Admin.VirtualAsync(name, name, $"\"tcp\",\"http\",\"{ssl}\"{clientSsl}");
+    }
+
+    private async Task CaAsync(string name) => await TestPki.CertificateAsync(_f.Admin, name, _pki.CaPem, null);
+
+    [Fact]
+    public async Task FixedServerName_IsSent_AndTheVerifiedMemberAnswers()
+    {
+        await using var be = new TlsBackend(_pki.Issue(ecdsa: true, "backend.test").Cert);
+        await CaAsync("ss-fixed-ca");
+        var port = await VirtualAsync("ss-fixed", be.Port, """{"name":"ss-fixed-ssl","serverName":"backend.test","verifyServer":true,"caCertificate":"ss-fixed-ca"}""");
+        var (text, _) = await RawClient.ExchangeAsync(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", TimeSpan.FromSeconds(5));
+        Assert.StartsWith("HTTP/1.1 200", text);
+        Assert.EndsWith("sni=backend.test", text);
+        Assert.Equal(["backend.test"], be.ServerNames);
+    }
+
+    [Fact]
+    public async Task WithoutServerName_TheClientsSniIsSent_EndToEndTls()
+    {
+        await using var be = new TlsBackend(_pki.Issue(ecdsa: false, "a.example.test").Cert);
+        var front = _other.Issue(ecdsa: true, "a.example.test");
+        await TestPki.CertificateAsync(_f.Admin, "ss-pass-front", front.Pem, front.Key);
+        await _f.Admin.ProfileAsync("client-ssl", """{"name":"ss-pass-client","certificate":"ss-pass-front"}""");
+        await CaAsync("ss-pass-ca");
+        var port = await VirtualAsync("ss-pass", be.Port, """{"name":"ss-pass-ssl","verifyServer":true,"caCertificate":"ss-pass-ca"}""", ",\"ss-pass-client\"");
+        var curl = await Shell.Run("curl", "-sS", "--cacert", _other.CaFile, "--resolve", $"a.example.test:{port}:127.0.0.1", $"https://a.example.test:{port}/");
+        Assert.Equal("sni=a.example.test", curl);
+    }
+
+    [Fact]
+    public async Task UntrustedWrongNameOrExpiredMember_IsRefusedWhenVerifying_AndAcceptedWithoutVerification()
+    {
+        await using var untrusted = new TlsBackend(_other.Issue(ecdsa: true, "backend.test").Cert);
+        await using var wrongName = new TlsBackend(_pki.Issue(ecdsa: true, "elsewhere.test").Cert);
+        await using var expired = new TlsBackend(_pki.Issue(ecdsa: true, serverAuth: true, DateTimeOffset.UtcNow.AddHours(-1), "backend.test").Cert);
+        await CaAsync("ss-bad-ca");
+        var i = 0;
+        foreach (var be in new[] { untrusted, wrongName, expired })
+        {
+            var port = await VirtualAsync($"ss-bad{i}", be.Port, $$"""{"name":"ss-bad{{i}}-ssl","serverName":"backend.test","verifyServer":true,"caCertificate":"ss-bad-ca"}""");
+            var (text, _) = await RawClient.ExchangeAsync(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", TimeSpan.FromSeconds(5));
+            Assert.True(text.StartsWith("HTTP/1.1 503", StringComparison.Ordinal), $"member {i}: {text}");
+            i++;
+        }
+        var open = await VirtualAsync("ss-noverify", untrusted.Port, """{"name":"ss-noverify-ssl","serverName":"backend.test"}""");
+        var (ok, _) = await RawClient.ExchangeAsync(open, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", TimeSpan.FromSeconds(5));
+        Assert.StartsWith("HTTP/1.1 200", ok);
+    }
+
+    [Fact]
+    public async Task OneConnectWithServerSsl_IsRefused()
+    {
+        await _f.Admin.PoolAsync("ss-oc", [FreePort.Next()]);
+        var r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"ss-oc","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"ss-oc","profiles":["tcp","http","oneconnect","server-ssl"]}""");
+        Assert.Equal(422, r.Code);
+        Assert.Contains("oneconnect with a server-ssl profile", r.Text);
+    }
+}
