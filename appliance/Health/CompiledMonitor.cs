@@ -44,6 +44,9 @@ public sealed class CompiledMonitor
 
     public Monitor Config { get; }
 
+    /// <summary>The https probe's TLS settings from the monitor's server-ssl profile; null: any certificate is accepted.</summary>
+    public DataPlane.Tls.ServerTlsMaterial? ServerTls { get; init; }
+
     public string Name => Config.Name;
 
     public string Type => Config.Type;

@@ -438,15 +438,23 @@ public sealed partial class HealthMonitor : IDisposable
         {
             return done.Compiled;
         }
-        // Records compare arrays by reference, so two generations' equal monitors compare by their JSON instead.
+        // Records compare arrays by reference, so two generations' equal monitors compare by their JSON instead
+        // (with the server-ssl profile and its certificates, whose changes must rebuild the TLS settings).
+        var config = _runtime.Current.Config;
+        var serverSsl = monitor.ServerSsl is { } sslName ? config.Profiles.ServerSsl.FirstOrDefault(p => p.Name == sslName) : null;
         var json = JsonSerializer.Serialize(monitor, ConfigJson.Options);
+        if (serverSsl is not null)
+        {
+            json += JsonSerializer.Serialize(serverSsl, ConfigJson.Options)
+                + string.Concat(config.Certificates.Where(c => c.Name == serverSsl.Certificate || c.Name == serverSsl.CaCertificate).Select(c => c.Pem + c.Key));
+        }
         if (!_compiled.TryGetValue(monitor.Name, out var previous) || previous.Json != json)
         {
             try
             {
-                previous = (json, new CompiledMonitor(monitor));
+                previous = (json, new CompiledMonitor(monitor) { ServerTls = serverSsl is null ? null : DataPlane.Tls.ServerTlsMaterial.Build(serverSsl, config) });
             }
-            catch (ArgumentException)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
             {
                 return null;
             }

@@ -30,4 +30,6 @@ public sealed record Monitor : IConfigObject
     /// <summary>For external monitors: the program run with the member's address and port.</summary>
     public string? Program { get; init; }
     public ImmutableArray<string> Arguments { get; init; } = [];
+    /// <summary>For https: a server-ssl profile whose SNI, certificate check, client certificate, protocols and ciphers the probe uses; none: any certificate is accepted (as LTM).</summary>
+    public string? ServerSsl { get; init; }
 }

@@ -48,6 +48,14 @@ internal sealed class MonitorValidator : IConfigValidator
             {
                 context.Add($"{path}/program", "program is used only by external monitors");
             }
+            if (m.ServerSsl is not null)
+            {
+                if (m.Type != MonitorTypes.Https)
+                {
+                    context.Add($"{path}/serverSsl", "serverSsl is used only by https monitors");
+                }
+                context.Reference(path, "serverSsl", m.ServerSsl, ConfigKinds.ServerSslProfiles);
+            }
             if (m.Type == MonitorTypes.Udp && string.IsNullOrEmpty(m.Send))
             {
                 context.Add($"{path}/send", "a udp monitor needs a send string");

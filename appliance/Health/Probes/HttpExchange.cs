@@ -29,8 +29,9 @@ internal static partial class HttpExchange
             Stream stream = ssl is null ? network : ssl;
             if (ssl is not null)
             {
-                // As LTM: the monitor checks the service, not its certificate; any certificate is accepted.
-                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                // Without a server-ssl profile, as LTM: the monitor checks the service, not its certificate. With one,
+                // as the data plane does toward members (its serverName, else the send string's Host, as SNI).
+                await ssl.AuthenticateAsClientAsync(monitor.ServerTls?.Options(ServerName(monitor.SendText)) ?? new SslClientAuthenticationOptions
                 {
                     TargetHost = ServerName(monitor.SendText),
                     RemoteCertificateValidationCallback = static (_, _, _, _) => true,

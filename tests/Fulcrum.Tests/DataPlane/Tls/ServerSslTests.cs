@@ -77,6 +77,36 @@ public sealed class ServerSslTests : IClassFixture<ApplianceFixture>, IDisposabl
     }
 
     [Fact]
+    public async Task HttpsMonitor_UsesTheServerSslProfile_TrustedUp_UntrustedDown()
+    {
+        await using var be = new TlsBackend(_pki.Issue(ecdsa: true, "backend.test").Cert);
+        await CaAsync("ss-mon-ca");
+        await TestPki.CertificateAsync(_f.Admin, "ss-mon-other", _other.CaPem, null);
+        await _f.Admin.ProfileAsync("server-ssl", """{"name":"ss-mon-good","serverName":"backend.test","verifyServer":true,"caCertificate":"ss-mon-ca"}""");
+        await _f.Admin.ProfileAsync("server-ssl", """{"name":"ss-mon-bad","serverName":"backend.test","verifyServer":true,"caCertificate":"ss-mon-other"}""");
+        foreach (var (name, profile, expected) in new[] { ("ss-mon-up", "ss-mon-good", "up"), ("ss-mon-down", "ss-mon-bad", "down") })
+        {
+            await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/monitors", $$"""{"name":"{{name}}","type":"https","interval":1,"timeout":3,"serverSsl":"{{profile}}"}"""));
+            await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/pools", $$"""{"name":"{{name}}","monitors":["{{name}}"],"members":[{"address":"127.0.0.1","port":{{be.Port}}}]}"""));
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string Status(System.Text.Json.JsonElement pool) => pool.GetProperty("members")[0].GetProperty("status").GetString()!;
+        while (DateTime.UtcNow < deadline && !(Status(await _f.Admin.PoolStatusAsync("ss-mon-up")) == "up" && Status(await _f.Admin.PoolStatusAsync("ss-mon-down")) == "down"))
+        {
+            await Task.Delay(100);
+        }
+        Assert.Equal("up", Status(await _f.Admin.PoolStatusAsync("ss-mon-up")));
+        var down = (await _f.Admin.PoolStatusAsync("ss-mon-down")).GetProperty("members")[0];
+        Assert.Equal("down", down.GetProperty("status").GetString());
+        Assert.Contains("TLS handshake failed", down.GetProperty("reason").GetString());
+        Assert.Contains("backend.test", be.ServerNames);
+
+        var r = await _f.Admin.Post("/api/v1/monitors", """{"name":"ss-mon-http","type":"http","serverSsl":"ss-mon-good"}""");
+        Assert.Equal(422, r.Code);
+        Assert.Contains("serverSsl is used only by https monitors", r.Text);
+    }
+
+    [Fact]
     public async Task OneConnectWithServerSsl_IsRefused()
     {
         await _f.Admin.PoolAsync("ss-oc", [FreePort.Next()]);
