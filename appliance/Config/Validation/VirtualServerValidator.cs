@@ -88,10 +88,6 @@ internal sealed class VirtualServerValidator : IConfigValidator
         {
             context.Add($"{path}/profiles", "a standard tcp virtual server needs a tcp profile (for example the built-in 'tcp')");
         }
-        if (kinds.ContainsKey(ProfileKinds.OneConnect) && kinds.ContainsKey(ProfileKinds.ServerSsl))
-        {
-            context.Add($"{path}/profiles", "oneconnect with a server-ssl profile is not supported yet (the TLS identity is not part of the reuse key); use one or the other");
-        }
         if (kinds.ContainsKey(ProfileKinds.OneConnect) && !kinds.ContainsKey(ProfileKinds.Http))
         {
             context.Add($"{path}/profiles", "a oneconnect profile needs an http profile on the same virtual server");

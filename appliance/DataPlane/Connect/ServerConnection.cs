@@ -36,6 +36,9 @@ public sealed class ServerConnection
     /// <summary>The masked client address this connection may be reused for (OneConnect source mask); null: not reusable across clients.</summary>
     public IPAddress? ReuseKey { get; }
 
+    /// <summary>The TLS identity toward the member (server-ssl material and SNI), empty in clear: OneConnect reuses a connection only for the same one.</summary>
+    public string TlsIdentity { get; init; } = "";
+
     public long CreatedTicks { get; }
 
     /// <summary>When it went back to the idle pool.</summary>

@@ -200,7 +200,10 @@ public sealed class ServerConnector
                 memberCounters.Opened();
                 ctx.PoolCounters?.Opened();
                 // A rule node past the shared cap is private to this client: its connection is not kept for others.
-                var connection = new ServerConnection(side, member, memberCounters, ctx.PoolCounters, member.Poolable ? reuseKey : null);
+                var connection = new ServerConnection(side, member, memberCounters, ctx.PoolCounters, member.Poolable ? reuseKey : null)
+                {
+                    TlsIdentity = plan.Runtime.ServerSsl is null ? "" : Tls.ServerTlsMaterial.IdentityOf(ctx),
+                };
                 if (plan.SendProxyProtocol != ProxyProtocolVersion.None)
                 {
                     Span<byte> header = stackalloc byte[ProxyProtocolWriter.MaxLength];

@@ -68,7 +68,8 @@ internal sealed partial class HttpSession : IDisposable
                 : OneConnect.SourceMask.Apply(ctx.ClientEndPoint.Address, oc.SourceMask);
             _reuseKey = key;
             // Made once per client connection: the connector offers each member it announced in LB_SELECTED.
-            _takeIdle = member => proxy.OneConnect.TryTake(member, key, ctx.Client.Transport.Loop, oc, _plan.IdleTimeoutMs);
+            var tls = Tls.ServerTlsMaterial.IdentityOf(ctx); // connections made with another TLS identity are not reused
+            _takeIdle = member => proxy.OneConnect.TryTake(member, key, tls, ctx.Client.Transport.Loop, oc, _plan.IdleTimeoutMs);
         }
     }
 

@@ -16,7 +16,7 @@ namespace Fulcrum.Appliance.DataPlane.OneConnect;
 /// </summary>
 public sealed class OneConnectPool : IDisposable
 {
-    private readonly ConcurrentDictionary<(MemberState Member, IPAddress Key, int Loop), IdleQueue> _idle = new();
+    private readonly ConcurrentDictionary<(MemberState Member, IPAddress Key, string Tls, int Loop), IdleQueue> _idle = new();
     private readonly Timer _sweep;
     private long _reused;
     private long _pooled;
@@ -46,14 +46,15 @@ public sealed class OneConnectPool : IDisposable
     }
 
     /// <param name="loop">The client connection's event loop, whose idle connections are tried first.</param>
-    public ServerConnection? TryTake(MemberState member, IPAddress key, int loop, OneConnectProfile profile, long tcpIdleMs)
+    /// <param name="tls">The TLS identity toward the member (<see cref="ServerConnection.TlsIdentity"/>; empty in clear): part of the key.</param>
+    public ServerConnection? TryTake(MemberState member, IPAddress key, string tls, int loop, OneConnectProfile profile, long tcpIdleMs)
     {
         // This loop's own idle connections first (no move); then another loop's, moved here: a member should see few
         // connections however many loops its clients arrive on.
         for (var i = 0; i < _loops; i++)
         {
             var from = (loop + i) % _loops;
-            if (_idle.TryGetValue((member, key, from), out var queue) && TakeFrom(queue, profile, tcpIdleMs, moving: i > 0) is { } connection)
+            if (_idle.TryGetValue((member, key, tls, from), out var queue) && TakeFrom(queue, profile, tcpIdleMs, moving: i > 0) is { } connection)
             {
                 return connection;
             }
@@ -90,7 +91,7 @@ public sealed class OneConnectPool : IDisposable
             connection.Close();
             return;
         }
-        var queue = _idle.GetOrAdd((connection.Member, connection.ReuseKey, connection.Side.Transport.Loop), static _ => new IdleQueue());
+        var queue = _idle.GetOrAdd((connection.Member, connection.ReuseKey, connection.TlsIdentity, connection.Side.Transport.Loop), static _ => new IdleQueue());
         // Marked before it can be taken: a taker's MarkBusy must never run before this.
         connection.MarkIdle();
         if (!queue.TryAdd(connection, profile.MaxSize))

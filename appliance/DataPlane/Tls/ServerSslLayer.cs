@@ -22,12 +22,12 @@ internal static class ServerSslLayer
         }
         await side.SendPreambleAsync().ConfigureAwait(false);
         var ssl = new SslStream(side.Stream, leaveInnerStreamOpen: true);
-        var sni = (ctx.Client.Stream as ClientTlsStream)?.TargetHostName;
+        var sni = tls.SniFor(ctx);
         // The connect timeout bounds the handshake too; the abort is posted to the side's loop by the transport.
         using var timer = new Timer(static s => ((ProxySide)s!).Abort(), side, plan.ConnectTimeoutMs, Timeout.Infinite);
         try
         {
-            await ssl.AuthenticateAsClientAsync(tls.Options(string.IsNullOrEmpty(sni) ? null : sni)).ConfigureAwait(false);
+            await ssl.AuthenticateAsClientAsync(tls.Options(sni)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -12,7 +12,9 @@ namespace Fulcrum.Appliance.DataPlane.Tls;
 /// </summary>
 public sealed class ServerTlsMaterial
 {
+    private static long _built;
     private readonly X509Certificate2Collection? _trusted;
+    private readonly string _id = "tls" + Interlocked.Increment(ref _built).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private ServerTlsMaterial(ServerSslProfile profile, System.Security.Authentication.SslProtocols protocols, CipherSuitesPolicy? policy, SslStreamCertificateContext? clientCertificate, X509Certificate2Collection? trusted)
     {
@@ -45,6 +47,17 @@ public sealed class ServerTlsMaterial
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         AllowRenegotiation = false,
     };
+
+    /// <summary>The SNI a connection of <paramref name="ctx"/> sends to members (null: none).</summary>
+    public string? SniFor(Pipeline.ProxyContext ctx) =>
+        Profile.ServerName ?? ((ctx.Client.Stream as ClientTlsStream)?.TargetHostName is { Length: > 0 } sni ? sni : null);
+
+    /// <summary>
+    /// The OneConnect key part for <paramref name="ctx"/>'s server connections: which compiled profile (so a config
+    /// change never hands out a connection made with older certificates) and which SNI; empty without server-ssl.
+    /// </summary>
+    public static string IdentityOf(Pipeline.ProxyContext ctx) =>
+        ctx.Plan.ServerTls is { } tls ? tls._id + "|" + tls.SniFor(ctx) : ctx.Plan.Runtime.ServerSsl is null ? "" : "unloaded";
 
     public static ServerTlsMaterial Build(ServerSslProfile profile, FulcrumConfig config)
     {

@@ -107,11 +107,24 @@ public sealed class ServerSslTests : IClassFixture<ApplianceFixture>, IDisposabl
     }
 
     [Fact]
-    public async Task OneConnectWithServerSsl_IsRefused()
+    public async Task OneConnectOverTls_ReusesPerTlsIdentity()
     {
-        await _f.Admin.PoolAsync("ss-oc", [FreePort.Next()]);
-        var r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"ss-oc","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"ss-oc","profiles":["tcp","http","oneconnect","server-ssl"]}""");
-        Assert.Equal(422, r.Code);
-        Assert.Contains("oneconnect with a server-ssl profile", r.Text);
+        await using var be = new TlsBackend(_pki.Issue(ecdsa: true, "x.test", "y.test").Cert);
+        await _f.Admin.PoolAsync("ss-oc", [be.Port]);
+        await _f.Admin.ProfileAsync("server-ssl", """{"name":"ss-oc-x","serverName":"x.test"}""");
+        await _f.Admin.ProfileAsync("server-ssl", """{"name":"ss-oc-y","serverName":"y.test"}""");
+        var x = await _f.Admin.VirtualAsync("ss-oc-x", "ss-oc", "\"tcp\",\"http\",\"oneconnect\",\"ss-oc-x\"");
+        var y = await _f.Admin.VirtualAsync("ss-oc-y", "ss-oc", "\"tcp\",\"http\",\"oneconnect\",\"ss-oc-y\"");
+        for (var i = 0; i < 3; i++)
+        {
+            foreach (var (port, name) in new[] { (x, "x.test"), (y, "y.test") })
+            {
+                var (text, _) = await RawClient.ExchangeAsync(port, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", TimeSpan.FromSeconds(5));
+                Assert.EndsWith("sni=" + name, text);
+            }
+        }
+        // Six requests from six client connections, two TLS identities: two member connections, each reused.
+        Assert.Equal(2, be.ServerNames.Count);
+        Assert.Equal(6, be.Requests.Count);
     }
 }
