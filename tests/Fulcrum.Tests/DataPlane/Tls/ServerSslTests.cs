@@ -127,4 +127,45 @@ public sealed class ServerSslTests : IClassFixture<ApplianceFixture>, IDisposabl
         Assert.Equal(2, be.ServerNames.Count);
         Assert.Equal(6, be.Requests.Count);
     }
+
+    [Fact]
+    public async Task OpenSslServerMember_WithSniCheck_IsReachedOnlyWithTheRightName()
+    {
+        // s_server presents backend.test's certificate only to clients that send that SNI (-servername with -cert2) and
+        // refuses others (-servername_fatal); the default certificate is from another CA, so a wrong name also fails verification.
+        var good = _pki.Issue(ecdsa: true, "backend.test");
+        var other = _other.Issue(ecdsa: true, "default.test");
+        var port = FreePort.Next();
+        var args = $"s_server -accept 127.0.0.1:{port} -www -cert {_other.WriteFile("d.pem", other.Pem)} -key {_other.WriteFile("d.key", other.Key)} "
+            + $"-cert2 {_pki.WriteFile("b.pem", good.Pem)} -key2 {_pki.WriteFile("b.key", good.Key)} -servername backend.test -servername_fatal";
+        using var server = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("openssl", args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true })!;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (true)
+            {
+                try
+                {
+                    using var probe = await RawClient.ConnectAsync(port);
+                    break;
+                }
+                catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(50);
+                }
+            }
+            await CaAsync("ss-ossl-ca");
+            var right = await VirtualAsync("ss-ossl", port, """{"name":"ss-ossl-ssl","serverName":"backend.test","verifyServer":true,"caCertificate":"ss-ossl-ca"}""");
+            var (text, _) = await RawClient.ExchangeAsync(right, "GET / HTTP/1.0\r\n\r\n", TimeSpan.FromSeconds(5));
+            Assert.StartsWith("HTTP/1.0 200 ok", text);
+            var wrong = await VirtualAsync("ss-ossl-wrong", port, """{"name":"ss-ossl-wrong-ssl","serverName":"nope.test","verifyServer":true,"caCertificate":"ss-ossl-ca"}""");
+            var (refused, _) = await RawClient.ExchangeAsync(wrong, "GET / HTTP/1.0\r\n\r\n", TimeSpan.FromSeconds(5));
+            Assert.StartsWith("HTTP/1.1 503", refused);
+        }
+        finally
+        {
+            server.Kill();
+            await server.WaitForExitAsync();
+        }
+    }
 }
