@@ -29,7 +29,8 @@ internal sealed partial class HttpSession : IDisposable
     private readonly HttpChunkedDecoder _requestChunks = new(filterTrailers: true);
     private readonly HttpChunkedDecoder _responseChunks = new();
     private readonly PipeReader _client;
-    private readonly byte[]? _xffLine;
+    /// <summary>The client's address as X-Forwarded-For gives it (IPv4-mapped addresses as IPv4); null when not inserted.</summary>
+    private readonly IPAddress? _xffAddress;
     private readonly IPAddress? _reuseKey;
     private ServerConnection? _bound;
     private Task<BodyResult>? _upload;
@@ -56,7 +57,7 @@ internal sealed partial class HttpSession : IDisposable
         _client = ctx.Client.Reader;
         if (_plan.Http!.InsertXForwardedFor)
         {
-            _xffLine = Encoding.ASCII.GetBytes("X-Forwarded-For: " + Unmap(ctx.ClientEndPoint.Address) + "\r\n");
+            _xffAddress = Unmap(ctx.ClientEndPoint.Address);
             _xffTrusted = _plan.TrustedXForwardedFor.Contains(ctx.ClientEndPoint.Address);
         }
         ctx.Rules?.BindHttp(_req, _res);
