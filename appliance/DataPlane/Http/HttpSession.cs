@@ -88,6 +88,9 @@ internal sealed partial class HttpSession : IDisposable
             {
                 return;
             }
+            // Between requests the heads hold nothing: an idle keep-alive client costs its socket and small objects.
+            _req.Release();
+            _res.Release();
         }
     }
 
