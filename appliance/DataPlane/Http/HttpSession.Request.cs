@@ -169,7 +169,7 @@ internal sealed partial class HttpSession
     /// <summary>Streams the request body to the member while the response is awaited (the member may answer early, or send 100 Continue first).</summary>
     private async Task<BodyResult> UploadAsync(ServerConnection server)
     {
-        var result = await CopyBodyAsync(_client, server.Side, _req.Framing, _req.ContentLength, _requestChunks, TerminationCause.ClientTimeout).ConfigureAwait(false);
+        var result = await CopyBodyAsync(_client, server.Side, _req.Framing, _req.ContentLength, _req.Framing == HttpBodyFraming.Chunked ? _requestChunks ??= new(filterTrailers: true) : null, TerminationCause.ClientTimeout).ConfigureAwait(false);
         if (_abandoning)
         {
             return result; // stopped on purpose: not the client's fault

@@ -131,7 +131,7 @@ internal sealed partial class HttpSession
         _responseBytes = client.Buffered;
         var result = framing == HttpBodyFraming.None || (framing == HttpBodyFraming.ContentLength && _res.ContentLength == 0)
             ? await FlushClientAsync(server).ConfigureAwait(false) ? BodyResult.Done : BodyResult.DestinationFailed
-            : await CopyBodyAsync(server.Side.Reader, client, framing, _res.ContentLength, _responseChunks, TerminationCause.ServerTimeout).ConfigureAwait(false);
+            : await CopyBodyAsync(server.Side.Reader, client, framing, _res.ContentLength, framing == HttpBodyFraming.Chunked ? _responseChunks ??= new() : null, TerminationCause.ServerTimeout).ConfigureAwait(false);
         switch (result)
         {
             case BodyResult.SourceFailed:

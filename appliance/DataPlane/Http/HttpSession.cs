@@ -26,8 +26,9 @@ internal sealed partial class HttpSession : IDisposable
     private readonly HttpRequestHead _req = new();
     private readonly HttpResponseHead _res = new();
     // Request trailers are held back and filtered (HttpTrailerPolicy): fields that must not come after the head never reach a member.
-    private readonly HttpChunkedDecoder _requestChunks = new(filterTrailers: true);
-    private readonly HttpChunkedDecoder _responseChunks = new();
+    // Made on the first chunked body: most connections never see one, and an idle connection then holds neither.
+    private HttpChunkedDecoder? _requestChunks;
+    private HttpChunkedDecoder? _responseChunks;
     private readonly PipeReader _client;
     /// <summary>The client's address as X-Forwarded-For gives it (IPv4-mapped addresses as IPv4); null when not inserted.</summary>
     private readonly IPAddress? _xffAddress;
@@ -262,6 +263,6 @@ internal sealed partial class HttpSession : IDisposable
         _bound = null;
         _req.Dispose();
         _res.Dispose();
-        _requestChunks.Reset(); // gives back a trailer section held when the body was cut off
+        _requestChunks?.Reset(); // gives back a trailer section held when the body was cut off
     }
 }
