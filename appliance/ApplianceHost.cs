@@ -65,6 +65,8 @@ public static class ApplianceHost
         services.AddFulcrumBundles();
         services.AddHealthMonitors();
         services.AddFulcrumRules();
+        services.AddSingleton<CertificateExpiry>();
+        services.AddSingleton<IStatusSource>(sp => sp.GetRequiredService<CertificateExpiry>());
         services.AddFulcrumAuth(db);
         services.AddDataPlane(Path.Combine(options.DataDir, "logs"));
         services.AddOpenApi("v1", o => o.AddSchemaTransformer<OpenApiValueSets>().AddDocumentTransformer((doc, _, _) =>
