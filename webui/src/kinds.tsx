@@ -325,9 +325,11 @@ function expiry(o: CertificateView): ComponentChildren {
   if (!after) return '';
   const days = Math.floor((Date.parse(after) - Date.now()) / 86400000);
   const kind = days < 0 ? 'down' : days < 30 ? 'warn' : 'up';
+  const early = o.notBefore && Date.parse(o.notBefore) > Date.now();
   return (
-    <span>
-      {formatTime(after)} <Badge kind={kind}>{days < 0 ? 'expired' : `${days} days left`}</Badge>
+    <span title={(o.warnings ?? []).join('\n') || undefined}>
+      {formatTime(str(o.notBefore))} to {formatTime(after)} <Badge kind={kind}>{days < 0 ? 'expired' : `${days} days left`}</Badge>
+      {early && <Badge kind="warn">not yet valid</Badge>}
     </span>
   );
 }
@@ -349,13 +351,20 @@ export const certificates = kind<CertificateView & Certificate & CertificateUplo
   // A merge patch keeps the stored key when the form leaves it empty (a PUT would replace the object without it).
   patchOnEdit: true,
   columns: [
-    { label: 'Subject', render: (o) => str(o.subject) },
+    {
+      label: 'Subject / issuer',
+      render: (o) => (
+        <>
+          {str(o.subject)}
+          <br />
+          <span class="muted">issued by {o.issuer === o.subject ? 'itself' : str(o.issuer)}</span>
+        </>
+      ),
+    },
     { label: 'SANs', render: (o) => list(o.subjectAltNames) },
-    { label: 'Issuer', render: (o) => str(o.issuer) },
-    { label: 'Valid from', render: (o) => formatTime(str(o.notBefore)) },
-    { label: 'Expires', render: expiry },
-    { label: 'Key', render: (o) => (o.hasKey ? `${str(o.keyType)}, stored (never shown)` : `${str(o.keyType)}, none`) },
-    { label: 'Warnings', render: (o) => (o.warnings ?? []).map((w: string) => <Badge kind="warn">{w}</Badge>) },
+    { label: 'Validity', render: expiry },
+    { label: 'Key type', render: (o) => str(o.keyType) },
+    { label: 'Key', render: (o) => (o.hasKey ? 'stored (never shown)' : 'none') },
   ],
   fields: [
     name,
