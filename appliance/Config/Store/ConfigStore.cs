@@ -160,7 +160,7 @@ public sealed class ConfigStore
         {
             return json;
         }
-        node["key"] = _db.Box.Seal(name, key.GetValue<string>());
+        node["key"] = _db.Box.Seal(KeyBox.Certificate(name), key.GetValue<string>());
         return node.ToJsonString(ConfigJson.Options);
     }
 
@@ -182,7 +182,7 @@ public sealed class ConfigStore
                 var o = kind.Deserialize(doc.RootElement);
                 if (o is Certificate { Key: { } key } cert && KeyBox.IsSealed(key))
                 {
-                    o = cert with { Key = _db.Box.Open(cert.Name, key) };
+                    o = cert with { Key = _db.Box.Open(KeyBox.Certificate(cert.Name), key) };
                 }
                 // The next commit compares by these hashes: an object loaded and left unchanged is not written again.
                 Stored.AddOrUpdate(o, new StoredObject(r.Sha256, null));

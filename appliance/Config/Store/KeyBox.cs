@@ -7,8 +7,8 @@ namespace Fulcrum.Appliance.Config.Store;
 /// The box key: a random AES-256 key in a file beside the database (<c>fulcrum.db.boxkey</c>, mode 0600), created the
 /// first time the store is opened. Certificate private keys are sealed with it before they are written to SQLite, so
 /// a copy of the database alone does not give them away. A sealed value is <c>box1:</c> + base64 of
-/// <c>nonce(12) ‖ tag(16) ‖ ciphertext</c>, with the certificate's name as associated data so a sealed key cannot be
-/// moved to another certificate.
+/// <c>nonce(12) ‖ tag(16) ‖ ciphertext</c>, with what it is (<see cref="Certificate"/>, <see cref="BundleSigningKey"/>)
+/// as associated data, so a sealed key cannot be moved to another certificate or use.
 /// </summary>
 public sealed class KeyBox
 {
@@ -67,23 +67,29 @@ public sealed class KeyBox
         return new KeyBox(fresh, path);
     }
 
+    /// <summary>The context of a certificate's key (certificate names hold no '/').</summary>
+    public static string Certificate(string name) => "certificate/" + name;
+
+    /// <summary>The context of the box's bundle signing key.</summary>
+    public const string BundleSigningKey = "bundle-signing-key";
+
     public static bool IsSealed(string value) => value.StartsWith(Prefix, StringComparison.Ordinal);
 
-    public string Seal(string certificateName, string keyPem)
+    public string Seal(string context, string keyPem)
     {
         var plain = Encoding.UTF8.GetBytes(keyPem);
         var output = new byte[NonceSize + TagSize + plain.Length];
         RandomNumberGenerator.Fill(output.AsSpan(0, NonceSize));
         using (var aes = new AesGcm(_key, TagSize))
         {
-            aes.Encrypt(output.AsSpan(0, NonceSize), plain, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), Aad(certificateName));
+            aes.Encrypt(output.AsSpan(0, NonceSize), plain, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), Aad(context));
         }
         CryptographicOperations.ZeroMemory(plain);
         return Prefix + Convert.ToBase64String(output);
     }
 
-    /// <exception cref="StoreException">The value was sealed under another box key, or for another certificate, or is damaged.</exception>
-    public string Open(string certificateName, string sealedValue)
+    /// <exception cref="StoreException">The value was sealed under another box key, or for another context, or is damaged.</exception>
+    public string Open(string context, string sealedValue)
     {
         byte[] data;
         try
@@ -92,22 +98,22 @@ public sealed class KeyBox
         }
         catch (FormatException)
         {
-            throw new StoreException($"the stored key of certificate '{certificateName}' is damaged (not base64)");
+            throw new StoreException($"the stored key of {context} is damaged (not base64)");
         }
         if (data.Length < NonceSize + TagSize)
         {
-            throw new StoreException($"the stored key of certificate '{certificateName}' is damaged (too short)");
+            throw new StoreException($"the stored key of {context} is damaged (too short)");
         }
         var plain = new byte[data.Length - NonceSize - TagSize];
         try
         {
             using var aes = new AesGcm(_key, TagSize);
-            aes.Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize + TagSize), data.AsSpan(NonceSize, TagSize), plain, Aad(certificateName));
+            aes.Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize + TagSize), data.AsSpan(NonceSize, TagSize), plain, Aad(context));
             return Encoding.UTF8.GetString(plain);
         }
         catch (AuthenticationTagMismatchException)
         {
-            throw new StoreException($"the stored key of certificate '{certificateName}' does not open with the box key {Path}: the box key is not the one this database was written with");
+            throw new StoreException($"the stored key of {context} does not open with the box key {Path}: the box key is not the one this database was written with");
         }
         finally
         {
@@ -115,5 +121,5 @@ public sealed class KeyBox
         }
     }
 
-    private static byte[] Aad(string certificateName) => Encoding.UTF8.GetBytes("fulcrum-store-key:" + certificateName);
+    private static byte[] Aad(string context) => Encoding.UTF8.GetBytes("fulcrum-store-key:" + context);
 }

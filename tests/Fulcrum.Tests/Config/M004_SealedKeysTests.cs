@@ -25,6 +25,7 @@ public sealed class M004_SealedKeysTests : IDisposable
         var json = JsonSerializer.Serialize(cert, ConfigJson.Options);
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
         var path = Path.Combine(_dir.Path, SqliteDatabase.FileName);
+        byte[] signerPublic;
         using (var c = new SqliteConnection($"Data Source={path}"))
         {
             c.Open();
@@ -32,6 +33,10 @@ public sealed class M004_SealedKeysTests : IDisposable
             c.Execute("INSERT INTO generations (number, created, user, summary, config, sha256) VALUES (1, '2024-01-01T00:00:00.0000000Z', 'alice', 'cert', NULL, 'x')");
             c.Execute("INSERT INTO objects (sha256, json) VALUES (@sha, @json)", new { sha, json });
             c.Execute("INSERT INTO generation_changes (generation, kind, name, object) VALUES (1, 'certificates', 'site', @sha)", new { sha });
+            using var signer = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            c.Execute("INSERT INTO signing_key (id, private_key, public_key, fingerprint, created) VALUES (1, @priv, @pub, 'fp', '2024-01-01T00:00:00.0000000Z')",
+                new { priv = signer.ExportPkcs8PrivateKeyPem(), pub = Convert.ToBase64String(signer.ExportSubjectPublicKeyInfo()) });
+            signerPublic = signer.ExportSubjectPublicKeyInfo();
         }
         SqliteConnection.ClearAllPools();
         Assert.Contains("PRIVATE KEY", Encoding.Latin1.GetString(File.ReadAllBytes(path)), StringComparison.Ordinal);
@@ -46,6 +51,11 @@ public sealed class M004_SealedKeysTests : IDisposable
             Assert.StartsWith("{", check.ExecuteScalar<string>("SELECT json FROM objects WHERE sha256 = @sha", new { sha }), StringComparison.Ordinal);
         }
         var read = store.Latest()!.Config.Certificates.Single();
+        // The bundle signing key is sealed too and still signs as the same key.
+        using (var signing = new Fulcrum.Appliance.Config.Bundles.Signing.SigningKeyStore(db, TimeProvider.System).Private())
+        {
+            Assert.Equal(signerPublic, signing.ExportSubjectPublicKeyInfo());
+        }
         Assert.Equal(leaf.KeyPem, read.Key);
         Assert.Equal(leaf.Pem, read.Pem);
         SqliteConnection.ClearAllPools();

@@ -5,8 +5,9 @@ using Microsoft.Data.Sqlite;
 namespace Fulcrum.Appliance.Config.Store.Migrations;
 
 /// <summary>
-/// Certificate keys sealed with the box key (<see cref="KeyBox"/>) instead of stored in clear. The schema is the same:
-/// each stored certificate version whose <c>key</c> is PEM gets it replaced by the sealed value. Its row keeps its
+/// Private keys sealed with the box key (<see cref="KeyBox"/>) instead of stored in clear. The schema is the same:
+/// each stored certificate version whose <c>key</c> is PEM gets it replaced by the sealed value, and so does the
+/// bundle signing key (M002). Its row keeps its
 /// <c>sha256</c>, which names the object version as the API wrote it (key in clear), so history and the next commit's
 /// comparison are unchanged. The store is vacuumed afterwards (by <see cref="SqliteDatabase"/>), so the clear keys do
 /// not linger in freed pages.
@@ -33,8 +34,13 @@ internal sealed class M004_SealedKeys : IKeyedMigration
             {
                 continue;
             }
-            node["key"] = box.Seal(name, pem);
+            node["key"] = box.Seal(KeyBox.Certificate(name), pem);
             connection.Execute("UPDATE objects SET json = @json WHERE sha256 = @sha", new { json = node.ToJsonString(ConfigJson.Options), sha }, transaction);
+        }
+        var signing = connection.QuerySingleOrDefault<string>("SELECT private_key FROM signing_key WHERE id = 1", transaction: transaction);
+        if (signing is not null && !KeyBox.IsSealed(signing))
+        {
+            connection.Execute("UPDATE signing_key SET private_key = @sealed WHERE id = 1", new { @sealed = box.Seal(KeyBox.BundleSigningKey, signing) }, transaction);
         }
     }
 }
