@@ -32,9 +32,15 @@ internal sealed class CertificateValidator : IConfigValidator
         try
         {
             using var cert = X509Certificate2.CreateFromPem(c.Pem);
-            if (CertificateFacts.KeyTypeOf(cert) == "other")
+            var keyType = CertificateFacts.KeyTypeOf(cert);
+            if (keyType == "other")
             {
                 return ["pem holds a certificate whose public key is neither RSA nor ECDSA (P-256, P-384, P-521)"];
+            }
+            if (keyType.StartsWith("rsa-", StringComparison.Ordinal) && int.Parse(keyType.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture) < 2048)
+            {
+                // OpenSSL's default security level refuses such keys in a handshake: refused here rather than failing there.
+                return [$"pem holds an RSA key of {keyType[4..]} bits; at least 2048 are needed"];
             }
             if (ChainProblem(c.Pem) is { } chain)
             {

@@ -82,6 +82,20 @@ public sealed class CertificateApiTests : IClassFixture<ApplianceFixture>
     }
 
     [Fact]
+    public async Task Create_Rsa1024_422NamingPem()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(1024);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=weak.example.test", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+
+        var r = await Create(new { name = "weak", pem = cert.ExportCertificatePem(), key = key.ExportPkcs8PrivateKeyPem() });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, r.Status);
+        Assert.Equal(["certificates/weak/pem"], Fields(r));
+        Assert.Contains("2048", r.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_Expired_AcceptedWithWarning()
     {
         var old = TestPki.Leaf("old.example.test", days: -2);
