@@ -51,6 +51,11 @@ public sealed class KeyBox
             {
                 throw new StoreException($"{path} is not a Fulcrum box key; it encrypts the certificate keys in the store beside it, so it is not replaced. Restore it from the backup taken with the database");
             }
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite)) != 0)
+            {
+                // A restore (cp without -p) may have widened it; the key is only ever the owner's.
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
             return new KeyBox(key, path);
         }
         var fresh = RandomNumberGenerator.GetBytes(32);

@@ -71,6 +71,11 @@ public sealed class KeyStorageTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(keyPem, new ConfigStore(SqliteDatabase.Open(_dir.Path)).Latest()!.Config.Certificates.Single().Key);
         Assert.Equal(first, File.ReadAllText(path));
+
+        // Widened by a careless restore: narrowed again at the next open.
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        SqliteDatabase.Open(_dir.Path);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 
     [Fact]
