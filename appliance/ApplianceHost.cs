@@ -16,6 +16,7 @@ using Fulcrum.Appliance.Rules;
 using Fulcrum.Appliance.Stats;
 using Fulcrum.Scripting.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Scalar.AspNetCore;
 
 namespace Fulcrum.Appliance;
@@ -41,7 +42,13 @@ public static class ApplianceHost
 
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(options.Endpoint);
+            k.Listen(options.Endpoint, listen =>
+            {
+                if (options.Tls is { } tls)
+                {
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = tls.Certificate, ServerCertificateChain = tls.Chain });
+                }
+            });
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = JsonBody.LargeMaxBytes + 1L;
             // Long names must reach the API so it can answer with a problem document, not Kestrel's bare 414/431.
@@ -65,6 +72,8 @@ public static class ApplianceHost
         services.AddFulcrumBundles();
         services.AddHealthMonitors();
         services.AddFulcrumRules();
+        services.AddSingleton<CertificateExpiry>();
+        services.AddSingleton<IStatusSource>(sp => sp.GetRequiredService<CertificateExpiry>());
         services.AddFulcrumAuth(db);
         services.AddDataPlane(Path.Combine(options.DataDir, "logs"));
         services.AddOpenApi("v1", o => o.AddSchemaTransformer<OpenApiValueSets>().AddDocumentTransformer((doc, _, _) =>

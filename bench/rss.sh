@@ -17,6 +17,7 @@
 # Usage: bench/rss.sh                     (about 5-6 minutes; needs dotnet, python3, nginx, haproxy, curl)
 #   SCENARIOS="idle-http slowloris" PROXIES="fulcrum haproxy" AFTER_WAIT=15 N_HTTP=10000 bench/rss.sh
 #   FULCRUM_DLL=path/to/fulcrum.dll bench/rss.sh     (measure a build made elsewhere; default: builds appliance Release)
+#   DURING_HOOK='...': a command run while the connections are open (see measure below)
 #   BASE_PORT=9200: the loopback ports used are BASE_PORT+1..+6 and +80 (management API)
 set -u
 SCENARIOS=${SCENARIOS:-idle-http idle-l4 slowloris l4-close}
@@ -170,6 +171,9 @@ measure() { # scenario proxy pid port mode count
   opened=$(awk '{print $2}' <<<"$ready"); failed=$(awk '{print $3}' <<<"$ready")
   sleep "$SETTLE"
   during=$(rss "$pid")
+  # DURING_HOOK: a command run while every connection is open, with $pid, $proxy and $scenario set; e.g.
+  # DURING_HOOK='[[ $proxy == fulcrum ]] && dotnet-gcdump collect -p $pid -o /tmp/$scenario.gcdump' (what holds the memory).
+  [[ -n ${DURING_HOOK:-} ]] && (export pid proxy scenario; eval "$DURING_HOOK") >&2
   if [[ $mode == slowloris ]]; then
     # Every connection ends at the proxy's header timeout; "after" is measured from when the last one ended.
     extra=$(await_line "$out" CLOSED-BY-PEER 60 | awk '{printf "%s ended by the proxy after %s", $2, $4}')

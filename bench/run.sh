@@ -6,6 +6,10 @@
 # Scenarios: keep-alive (tiny body), a new client connection per request, 1 MB responses, one large L4 transfer, and
 # the cost of a rule: keep-alive through a second Fulcrum virtual carrying bench/rules/ten-line.js (the 10-line
 # HTTP_REQUEST rule bench/Fulcrum.Bench.Rules measures) beside haproxy without and with a similar http-request set.
+# TLS (scenario "tls"): each proxy terminates TLS with one ECDSA P-256 certificate (session cache and tickets on) in front
+# of the same plain backend. Full handshakes (TLS 1.3 and TLS 1.2) and resumed ones are made by `openssl s_time`
+# (one connection at a time, each fetching / over HTTP/1.0), keep-alive requests over TLS by wrk; the figure is the
+# proxy's CPU per handshake (or per request).
 # Reports requests/s, wrk p50/p99 and the proxy's CPU microseconds per request (user+sys ticks of the process).
 # Usage: bench/run.sh [seconds] [connections]      (needs: dotnet, wrk, nginx, haproxy, curl, taskset)
 #   SCENARIOS="keepalive new-conn 1MB l4 rule" (the default: all); e.g. SCENARIOS=rule bench/run.sh for the rule alone.
@@ -14,17 +18,21 @@
 #   how throughput scales from one core to two (the load generator and backend then compete with the proxies).
 set -u
 SECS=${1:-8}; CONNS=${2:-64}
-SCENARIOS=${SCENARIOS:-keepalive new-conn 1MB l4 rule}; ROUNDS=${ROUNDS:-3}
+SCENARIOS=${SCENARIOS:-keepalive new-conn 1MB l4 rule tls}; ROUNDS=${ROUNDS:-3}
 UNPINNED=${UNPINNED:-0}
 if [ "$UNPINNED" = 1 ]; then PIN0=(); PIN1=(); NBT=2; else PIN0=(taskset -c 0); PIN1=(taskset -c 1); NBT=1; fi
 WRKT=$NBT
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/fulcrum-bench.XXXX)
-BE=9101; NGX=9102; HAP=9103; FUL=9104; HAP4=9105; FUL4=9106; HAPR=9107; FULR=9108; MGMT=9180
+BE=9101; NGX=9102; HAP=9103; FUL=9104; HAP4=9105; FUL4=9106; HAPR=9107; FULR=9108; NGXS=9109; HAPS=9110; FULS=9111; MGMT=9180
 cleanup() { for p in $(cat "$W"/pids 2>/dev/null); do kill "$p" 2>/dev/null; done; sleep 1; rm -rf /dev/shm/fulcrum-bench-* "$W"; }
 trap cleanup EXIT
 
 head -c 1048576 /dev/urandom >/dev/shm/fulcrum-bench-1m
+# One ECDSA P-256 certificate for every proxy's TLS listener.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.fulcrum.test \
+  -addext subjectAltName=DNS:bench.fulcrum.test -keyout "$W/key.pem" -out "$W/cert.pem" >/dev/null 2>&1
+cat "$W/cert.pem" "$W/key.pem" >"$W/both.pem"
 head -c $((1024*1048576)) /dev/zero >/dev/shm/fulcrum-bench-1g
 
 cat >"$W/backend.conf" <<CONF
@@ -42,6 +50,10 @@ events { worker_connections 8192; }
 http { access_log off;
   upstream be { server 127.0.0.1:$BE; keepalive 64; }
   server { listen 127.0.0.1:$NGX backlog=4096; keepalive_requests 1000000;
+    location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+  server { listen 127.0.0.1:$NGXS ssl backlog=4096; keepalive_requests 1000000;
+    ssl_certificate $W/cert.pem; ssl_certificate_key $W/key.pem; ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:bench:10m; ssl_session_tickets on;
     location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
 CONF
 cat >"$W/haproxy.cfg" <<CONF
@@ -61,6 +73,11 @@ backend be
   mode http
   http-reuse always
   server s1 127.0.0.1:$BE
+frontend fe-tls
+  mode http
+  option http-keep-alive
+  bind 127.0.0.1:$HAPS ssl crt $W/both.pem ssl-min-ver TLSv1.2
+  default_backend be
 listen l4
   mode tcp
   bind 127.0.0.1:$HAP4
@@ -104,6 +121,11 @@ api /api/v1/virtuals "{\"name\":\"l4\",\"destination\":\"127.0.0.1:$FUL4\",\"poo
 for p in web api; do api /api/v1/pools "{\"name\":\"$p\",\"members\":[{\"address\":\"127.0.0.1\",\"port\":$BE}]}"; done
 RULE_JSON=$(awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); printf "%s\\n", $0 }' "$ROOT/bench/rules/ten-line.js")
 api /api/v1/rules "{\"name\":\"ten-line\",\"source\":\"$RULE_JSON\"}"
+# TLS: the certificate, a client-ssl profile presenting it, and the keep-alive virtual's twin over TLS.
+PEM_JSON=$(awk '{ printf "%s\\n", $0 }' "$W/cert.pem"); KEY_JSON=$(awk '{ printf "%s\\n", $0 }' "$W/key.pem")
+api /api/v1/certificates "{\"name\":\"bench\",\"pem\":\"$PEM_JSON\",\"key\":\"$KEY_JSON\"}"
+api /api/v1/profiles/client-ssl "{\"name\":\"bench-ssl\",\"certificate\":\"bench\"}"
+api /api/v1/virtuals "{\"name\":\"https\",\"destination\":\"127.0.0.1:$FULS\",\"pool\":\"be\",\"profiles\":[\"tcp\",\"http\",\"oneconnect\",\"bench-ssl\"]}"
 api /api/v1/virtuals "{\"name\":\"http-rule\",\"destination\":\"127.0.0.1:$FULR\",\"pool\":\"web\",\"profiles\":[\"tcp\",\"http\",\"oneconnect\"],\"rules\":[\"ten-line\"]}"
 sleep 1
 
@@ -141,12 +163,32 @@ l4() { # name port: one 1 GiB transfer through the proxy's L4 path
     'BEGIN{ printf "%-14s %-8s MB/s=%-10.0f cpu_ms_per_GB=%.0f (bytes=%s)\n", "l4-1GB", name, n/s/1048576, t*1000/hz/(n/1073741824), n }'
 }
 
+handshakes() { # scenario name port [s_time args...]: openssl s_time for SECS seconds; proxy CPU per connection
+  local scenario=$1 name=$2 port=$3; shift 3
+  "${PIN0[@]}" openssl s_time -connect "127.0.0.1:$port" -www / -time 2 "$@" >/dev/null 2>&1   # warm-up
+  local t0; t0=$(ticks "$port")
+  local out; out=$("${PIN0[@]}" openssl s_time -connect "127.0.0.1:$port" -www / -time "$SECS" "$@" 2>&1)
+  local t1; t1=$(ticks "$port")
+  local n; n=$(awk '/connections in .* real seconds/ {print $1; exit}' <<<"$out")
+  # s_time prints one character per connection: 'r' when the session was resumed, '*' when it was new.
+  local r; r=$(tr -cd 'r*' <<<"$(grep -v 'connections\|timing\|starting' <<<"$out")" | awk '{ n = length($0); r = gsub(/r/, ""); printf "%.0f", n ? 100 * r / n : 0 }')
+  awk -v n="${n:-0}" -v t=$((t1-t0)) -v hz="$(getconf CLK_TCK)" -v s="$SECS" -v sc="$scenario" -v name="$name" -v r="$r" \
+    'BEGIN{ if (n>0) printf "%-14s %-8s conns/s=%-8.0f cpu_us_per_conn=%-8.1f resumed=%s%%\n", sc, name, n/s, t*1e6/hz/n, r; else printf "%-14s %-8s failed (no connection completed)\n", sc, name }'
+}
+
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(nproc) cpu ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB"
 echo "versions: $(nginx -v 2>&1 | cut -d/ -f2), haproxy $(haproxy -v | head -1 | awk '{print $3}'), dotnet $(dotnet --version)"
 has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 has keepalive && for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run keepalive "${t%%=*}" "http://127.0.0.1:${t#*=}/" "$CONNS"; done
 has new-conn && for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run new-conn "${t%%=*}" "http://127.0.0.1:${t#*=}/" "$CONNS" -H "Connection: close"; done
 has 1MB && for t in "direct=$BE" "nginx=$NGX" "haproxy=$HAP" "fulcrum=$FUL"; do run 1MB "${t%%=*}" "http://127.0.0.1:${t#*=}/1m" 16; done
+if has tls; then
+  for t in "nginx=$NGXS" "haproxy=$HAPS" "fulcrum=$FULS"; do handshakes tls13-full "${t%%=*}" "${t#*=}" -new -tls1_3; done
+  for t in "nginx=$NGXS" "haproxy=$HAPS" "fulcrum=$FULS"; do handshakes tls12-full "${t%%=*}" "${t#*=}" -new -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256; done
+  for t in "nginx=$NGXS" "haproxy=$HAPS" "fulcrum=$FULS"; do handshakes tls13-resumed "${t%%=*}" "${t#*=}" -reuse -tls1_3; done
+  for t in "nginx=$NGXS" "haproxy=$HAPS" "fulcrum=$FULS"; do handshakes tls12-resumed "${t%%=*}" "${t#*=}" -reuse -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256; done
+  for t in "nginx=$NGXS" "haproxy=$HAPS" "fulcrum=$FULS"; do run tls-keepalive "${t%%=*}" "https://127.0.0.1:${t#*=}/" "$CONNS"; done
+fi
 if has l4; then
   l4 direct $BE; l4 haproxy $HAP4; l4 fulcrum $FUL4
   echo "nginx L4: not measured (this nginx build has no stream module)"

@@ -13,8 +13,9 @@ public abstract class HttpMessageHead : IDisposable
     private const int InitialTokenCapacity = 4;
 
     private byte[] _buffer = [];
-    private HttpHeaderField[] _headers = new HttpHeaderField[InitialHeaderCapacity];
-    private HttpRange[] _connectionTokens = new HttpRange[InitialTokenCapacity];
+    // Pooled, and given back between messages (Release): an idle keep-alive connection holds no table.
+    private HttpHeaderField[] _headers = [];
+    private HttpRange[] _connectionTokens = [];
     private int _connectionTokenCount;
 
     /// <summary>The head: start line, field lines and the empty line, CRLFs included. Empty until a Complete parse.</summary>
@@ -122,7 +123,11 @@ public abstract class HttpMessageHead : IDisposable
         ContentLengthOffset = 0;
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Clears everything parsed and gives the head copy and the field tables back to their pools, while the
+    /// connection waits for its next message; the next parse rents them again.
+    /// </summary>
+    public void Release()
     {
         Reset();
         if (_buffer.Length > 0)
@@ -131,6 +136,22 @@ public abstract class HttpMessageHead : IDisposable
             _buffer = [];
         }
 
+        if (_headers.Length > 0)
+        {
+            ArrayPool<HttpHeaderField>.Shared.Return(_headers);
+            _headers = [];
+        }
+
+        if (_connectionTokens.Length > 0)
+        {
+            ArrayPool<HttpRange>.Shared.Return(_connectionTokens);
+            _connectionTokens = [];
+        }
+    }
+
+    public void Dispose()
+    {
+        Release();
         GC.SuppressFinalize(this);
     }
 
@@ -165,7 +186,7 @@ public abstract class HttpMessageHead : IDisposable
     {
         if (HeaderCount == _headers.Length)
         {
-            Array.Resize(ref _headers, _headers.Length * 2);
+            _headers = Grow(_headers, HeaderCount, InitialHeaderCapacity);
         }
 
         _headers[HeaderCount++] = field;
@@ -175,9 +196,21 @@ public abstract class HttpMessageHead : IDisposable
     {
         if (_connectionTokenCount == _connectionTokens.Length)
         {
-            Array.Resize(ref _connectionTokens, _connectionTokens.Length * 2);
+            _connectionTokens = Grow(_connectionTokens, _connectionTokenCount, InitialTokenCapacity);
         }
 
         _connectionTokens[_connectionTokenCount++] = token;
+    }
+
+    private static T[] Grow<T>(T[] table, int count, int initial)
+    {
+        var bigger = ArrayPool<T>.Shared.Rent(Math.Max(initial, table.Length * 2));
+        if (table.Length > 0)
+        {
+            table.AsSpan(0, count).CopyTo(bigger);
+            ArrayPool<T>.Shared.Return(table);
+        }
+
+        return bigger;
     }
 }

@@ -9,6 +9,8 @@ public sealed class ApplianceStatus
     public List<PoolStatus> Pools { get; set; } = [];
     public List<RuleStatus> Rules { get; set; } = [];
     public DataPlaneStatus? DataPlane { get; set; }
+    /// <summary>Every certificate's end of validity, flagged when within 30 days (<see cref="CertificateExpiry"/>).</summary>
+    public List<CertificateStatus> Certificates { get; set; } = [];
 }
 
 /// <summary>The data plane's transport and the process's allocation figures (bytes per request = allocated / requests between two looks).</summary>

@@ -16,7 +16,7 @@ internal static class HostApi
 
     /// <summary>Namespaces whose members are fixed; <c>ctx.vars</c> and <c>ctx.req</c> are open.</summary>
     public static readonly FrozenSet<string> ClosedNamespaces = FrozenSet.Create(StringComparer.Ordinal,
-        "client", "server", "local", "tcp", "http", "lb", "persist", "event", "ssl");
+        "client", "server", "local", "tcp", "tls", "http", "lb", "persist", "event", "ssl");
 
     /// <summary>Member path (without <c>ctx.</c>) → events in which it may be read or called.</summary>
     public static readonly FrozenDictionary<string, uint> Members = new Dictionary<string, uint>
@@ -34,6 +34,8 @@ internal static class HostApi
         ["tcp.respond"] = RuleEvents.Mask(ClientAccepted, ClientData, ServerData),
         ["tcp.release"] = RuleEvents.Mask(ClientData, ServerData),
         ["tcp.close"] = T & ~Closing,
+        ["tls"] = RuleEvents.Mask(ClientData),
+        ["tls.clientHello"] = RuleEvents.Mask(ClientData),
         ["http"] = Req,
         ["http.method"] = Req, ["http.uri"] = Req, ["http.path"] = Req, ["http.normalizedPath"] = Req,
         ["http.query"] = Req, ["http.params"] = Req, ["http.version"] = Req, ["http.host"] = Req,

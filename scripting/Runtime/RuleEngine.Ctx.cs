@@ -64,6 +64,7 @@ internal sealed partial class RuleEngine
             new("req", () => Conn.Request is null ? throw TypeError("ctx.req exists from HTTP_REQUEST to HTTP_RESPONSE_RELEASE; there is no request in flight") : req),
             new("event", () => ev),
             new("tcp", Constant(BuildTcp())),
+            new("tls", Constant(BuildTls())),
             new("http", () => Conn.Context.Http is null ? throw TypeError($"ctx.http is not available: virtual server '{Set.VirtualServer}' has no http profile") : http),
             new("lb", Constant(BuildLb())),
             new("persist", Constant(BuildPersist())),

@@ -126,7 +126,7 @@ function Page(props: { path: string; query: URLSearchParams; role: Role }) {
     case 'profiles':
       return <ProfilesPage kind={seg[1] ?? 'tcp'} />;
     case 'certificates':
-      return <ObjectPage spec={kinds.certificates} intro={<p class="muted">Upload a certificate as PEM. Its private key is stored but never shown again.</p>} />;
+      return <ObjectPage spec={kinds.certificates} intro={<p class="muted">Upload a certificate as PEM with its key, or as a PKCS#12 file. The private key is stored encrypted and never shown again.</p>} />;
     case 'datagroups':
       return <ObjectPage spec={kinds.datagroups} />;
     case 'rules':

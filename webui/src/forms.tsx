@@ -8,7 +8,9 @@ export type Obj = Record<string, unknown>;
 export interface FieldSpec<T = Obj> {
   key: keyof T & string;
   label: string;
-  type: 'text' | 'number' | 'bool' | 'select' | 'list' | 'numlist' | 'textarea' | 'multi' | 'password' | 'file-text';
+  type: 'text' | 'number' | 'bool' | 'select' | 'list' | 'numlist' | 'textarea' | 'multi' | 'password' | 'file-text' | 'file-base64';
+  /** file-base64: the file types offered (an accept attribute). */
+  accept?: string;
   /** For select and multi: the choices (a function when they come from other objects). */
   options?: readonly string[] | ((ctx: FormContext) => readonly string[]);
   /** select: allow "none" (null). */
@@ -169,6 +171,22 @@ export function Field(props: { spec: FieldSpec; value: Obj; onChange: (v: Obj) =
         </>
       );
       break;
+    case 'file-base64':
+      input = (
+        <>
+          <input
+            {...common}
+            type="file"
+            accept={spec.accept}
+            onChange={async (e) => {
+              const f = e.currentTarget.files?.[0];
+              set(f ? toBase64(new Uint8Array(await f.arrayBuffer())) : null);
+            }}
+          />
+          {typeof v === 'string' && v !== '' && <span class="muted"> {Math.floor((v.length * 3) / 4)} bytes read</span>}
+        </>
+      );
+      break;
     case 'password':
       input = <input {...common} type="password" autoComplete="new-password" placeholder={spec.placeholder} value={typeof v === 'string' ? v : ''} onInput={(e) => set(e.currentTarget.value === '' ? null : e.currentTarget.value)} />;
       break;
@@ -217,4 +235,10 @@ export function compact(value: Obj): Obj {
     out[k] = v;
   }
   return out;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
 }

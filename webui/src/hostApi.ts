@@ -38,6 +38,7 @@ export const members: Record<string, HostName[]> = {
     { label: 'vs', type: 'property', detail: 'virtual server name' },
     { label: 'id', type: 'property', detail: 'connection id' },
     { label: 'tcp', type: 'namespace', detail: 'collect, payload, timedOut, respond, release, close' },
+    { label: 'tls', type: 'namespace', detail: 'clientHello() — the ClientHello in the held bytes (L4)' },
     { label: 'http', type: 'namespace' },
     { label: 'lb', type: 'namespace', detail: 'pool, member, hashKey, reselect, selected, markDown, activeMembers' },
     { label: 'ssl', type: 'namespace', detail: 'sni, cipher, protocol, clientCertificate' },
@@ -58,6 +59,9 @@ export const members: Record<string, HostName[]> = {
     { label: 'respond', type: 'method', detail: '(data) — to the peer of the event\'s side' },
     { label: 'release', type: 'method', detail: '()' },
     { label: 'close', type: 'method', detail: '()' },
+  ],
+  'ctx.tls': [
+    { label: 'clientHello', type: 'method', detail: '() → {status, sni, alpn, versions, cipherSuites, ecdsa, length | needed | reason}', info: 'CLIENT_DATA only; status: ok, incomplete (collect `needed`), invalid.' },
   ],
   'ctx.http': [
     { label: 'method', type: 'property' },

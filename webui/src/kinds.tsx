@@ -17,6 +17,7 @@ import {
   virtualServerSourceAddressTranslationValues,
   virtualServerTypeValues,
   type Certificate,
+  type CertificateView,
   type ClientSslProfile,
   type DataGroup,
   type HttpProfile,
@@ -319,48 +320,71 @@ export const profileKinds: KindSpec[] = [
 
 ];
 
-/** What the API adds to a certificate it shows (the OpenAPI schema describes the stored object, whose key it never shows). */
-interface CertificateView {
-  hasKey?: boolean;
-  subject?: string;
-  issuer?: string;
-  subjectAltNames?: string[];
-  notBefore?: string;
-  notAfter?: string;
-  fingerprintSha256?: string;
-}
-
 function expiry(o: CertificateView): ComponentChildren {
   const after = str(o.notAfter);
   if (!after) return '';
   const days = Math.floor((Date.parse(after) - Date.now()) / 86400000);
   const kind = days < 0 ? 'down' : days < 30 ? 'warn' : 'up';
+  const early = o.notBefore && Date.parse(o.notBefore) > Date.now();
   return (
-    <span>
-      {formatTime(after)} <Badge kind={kind}>{days < 0 ? 'expired' : `${days} days left`}</Badge>
+    <span title={(o.warnings ?? []).join('\n') || undefined}>
+      {formatTime(str(o.notBefore))} to {formatTime(after)} <Badge kind={kind}>{days < 0 ? 'expired' : `${days} days left`}</Badge>
+      {early && <Badge kind="warn">not yet valid</Badge>}
     </span>
   );
 }
 
-export const certificates = kind<Certificate & CertificateView>({
+/** What a certificate body may carry besides the stored fields (the OpenAPI request body inlines it, so it has no generated name). */
+interface CertificateUpload {
+  pkcs12?: string | null;
+  passphrase?: string | null;
+}
+
+/** A certificate is shown as CertificateView and sent as Certificate + CertificateUpload (PEM + key, or a PKCS#12 file). */
+export const certificates = kind<CertificateView & Certificate & CertificateUpload>({
   kind: 'certificates',
   title: 'Certificates',
   singular: 'certificate',
   writeKind: 'certificates',
-  viewOnly: ['hasKey', 'subject', 'issuer', 'subjectAltNames', 'notBefore', 'notAfter', 'fingerprintSha256'],
-  writeOnly: ['key'],
+  viewOnly: ['hasKey', 'subject', 'issuer', 'subjectAltNames', 'notBefore', 'notAfter', 'keyType', 'fingerprintSha256', 'warnings'],
+  writeOnly: ['key', 'pkcs12', 'passphrase'],
+  // A merge patch keeps the stored key when the form leaves it empty (a PUT would replace the object without it).
+  patchOnEdit: true,
   columns: [
-    { label: 'Subject', render: (o) => str(o.subject) },
+    {
+      label: 'Subject / issuer',
+      render: (o) => (
+        <>
+          {str(o.subject)}
+          <br />
+          <span class="muted">issued by {o.issuer === o.subject ? 'itself' : str(o.issuer)}</span>
+        </>
+      ),
+    },
     { label: 'SANs', render: (o) => list(o.subjectAltNames) },
-    { label: 'Expires', render: expiry },
+    { label: 'Validity', render: expiry },
+    { label: 'Key type', render: (o) => str(o.keyType) },
     { label: 'Key', render: (o) => (o.hasKey ? 'stored (never shown)' : 'none') },
   ],
   fields: [
     name,
     description,
-    { key: 'pem', label: 'Certificate (PEM, then any chain)', type: 'file-text', required: true, rows: 6, placeholder: '-----BEGIN CERTIFICATE-----' },
-    { key: 'key', label: 'Private key (PEM; write-only)', type: 'file-text', rows: 4, placeholder: 'paste or upload; leave empty to keep the stored key', help: 'The key is never shown again, not even to an admin.' },
+    { key: 'pem', label: 'Certificate (PEM, then its chain in order)', type: 'file-text', rows: 6, placeholder: '-----BEGIN CERTIFICATE-----', when: (v) => !v.pkcs12 },
+    { key: 'key', label: 'Private key (PEM; write-only)', type: 'file-text', rows: 4, placeholder: 'paste or upload; leave empty to keep the stored key', help: 'The key is never shown again, not even to an admin.', when: (v) => !v.pkcs12 },
+    { key: 'pkcs12', label: 'Or a PKCS#12 file (.p12, .pfx) instead of PEM and key', type: 'file-base64', accept: '.p12,.pfx', help: 'Converted to PEM and key when saved; the file is not kept.' },
+    { key: 'passphrase', label: 'PKCS#12 passphrase', type: 'password', when: (v) => Boolean(v.pkcs12) },
   ],
+  fromForm: (f) => {
+    const body = { ...f };
+    if (body.pkcs12) {
+      delete body.pem;
+      delete body.key;
+    } else {
+      delete body.pkcs12;
+      delete body.passphrase;
+    }
+    return body;
+  },
   defaults: () => ({}),
 });
 

@@ -57,9 +57,9 @@ public sealed class ConfigEditor
                 continue;
             }
             var read = Read(kind, change, existing, prefix);
-            if (read.Failure != EditFailure.None)
+            if (read.Result is { } refused)
             {
-                return read.Result!;
+                return refused;
             }
             current = kind.Upsert(current, read.Value!);
             summaries.Add($"{(change.Op == ChangeOp.Create ? "create" : "update")} {kind.Singular} {change.Name}");
@@ -105,6 +105,14 @@ public sealed class ConfigEditor
         if (change.Body is not { } body || body.ValueKind != JsonValueKind.Object)
         {
             return Bad(EditFailure.BadBody, $"{prefix}body", $"a JSON object is required for {change.Op.ToString().ToLowerInvariant()}");
+        }
+        if (kind == ConfigKinds.Certificates && CertificateUpload.FromPkcs12(body, $"{prefix}{kind.Path}/{change.Name}/") is { } upload)
+        {
+            if (upload.Errors is { } errors)
+            {
+                return new ReadOutcome(null, EditFailure.None, new EditResult(null, "", EditFailure.None, errors));
+            }
+            body = upload.Body;
         }
         JsonElement source = body;
         if (change.Op == ChangeOp.Patch)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using Fulcrum.Appliance.Config.Model;
 using Microsoft.Data.Sqlite;
@@ -95,7 +96,7 @@ public sealed class ConfigStore
             {
                 continue;
             }
-            var json = stored.Json ?? StoredObject.Of(ConfigKinds.Find(kind)!, config, name).Json;
+            var json = Seal(kind, name, stored.Json ?? StoredObject.Of(ConfigKinds.Find(kind)!, config, name).Json!);
             c.Execute("INSERT OR IGNORE INTO objects (sha256, json) VALUES (@sha, @json)", new { sha = stored.Sha256, json }, tx);
             c.Execute("INSERT INTO generation_changes (generation, kind, name, object) VALUES (@number, @kind, @name, @sha)", new { number, kind, name, sha = stored.Sha256 }, tx);
         }
@@ -149,7 +150,21 @@ public sealed class ConfigStore
               AND g.object IS NOT NULL
             """, new { generation }, tx);
 
-    private static StoredGeneration ToStored(SqliteConnection c, Row row)
+    /// <summary>
+    /// A certificate's key is written sealed with the box key (M004). The row's hash stays that of the object as the
+    /// API sees it, so an unchanged certificate is recognised without opening its key.
+    /// </summary>
+    private string Seal(string kind, string name, string json)
+    {
+        if (kind != ConfigKinds.Certificates.Path || JsonNode.Parse(json) is not JsonObject node || node["key"] is not JsonValue key)
+        {
+            return json;
+        }
+        node["key"] = _db.Box.Seal(KeyBox.Certificate(name), key.GetValue<string>());
+        return node.ToJsonString(ConfigJson.Options);
+    }
+
+    private StoredGeneration ToStored(SqliteConnection c, Row row)
     {
         var rows = c.Query<(string Kind, string Name, string Sha256, string Json)>(
             """
@@ -165,6 +180,10 @@ public sealed class ConfigStore
             {
                 using var doc = JsonDocument.Parse(r.Json);
                 var o = kind.Deserialize(doc.RootElement);
+                if (o is Certificate { Key: { } key } cert && KeyBox.IsSealed(key))
+                {
+                    o = cert with { Key = _db.Box.Open(KeyBox.Certificate(cert.Name), key) };
+                }
                 // The next commit compares by these hashes: an object loaded and left unchanged is not written again.
                 Stored.AddOrUpdate(o, new StoredObject(r.Sha256, null));
                 items.Add(o);

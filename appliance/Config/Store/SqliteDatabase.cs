@@ -13,9 +13,10 @@ public sealed class SqliteDatabase
 
     private readonly string _connectionString;
 
-    private SqliteDatabase(string path)
+    private SqliteDatabase(string path, KeyBox box)
     {
         Path = path;
+        Box = box;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -28,16 +29,26 @@ public sealed class SqliteDatabase
 
     public string Path { get; }
 
+    /// <summary>Seals certificate keys before they are written (<c>fulcrum.db.boxkey</c> beside the file).</summary>
+    public KeyBox Box { get; }
+
     /// <summary>Opens (creating if needed) the store in <paramref name="dataDir"/> and applies pending migrations.</summary>
     public static SqliteDatabase Open(string dataDir)
     {
         Directory.CreateDirectory(dataDir);
-        var db = new SqliteDatabase(System.IO.Path.Combine(dataDir, FileName));
+        var path = System.IO.Path.Combine(dataDir, FileName);
+        var db = new SqliteDatabase(path, KeyBox.OpenOrCreate(path + KeyBox.FileSuffix));
         try
         {
             using var connection = db.Connect();
             connection.Execute("PRAGMA journal_mode = WAL");
-            Migrator.Migrate(connection);
+            var before = Migrator.Migrate(connection, box: db.Box);
+            if (before is > 0 and < 4)
+            {
+                // Keys were in clear before M004: rewrite the file so no freed page still holds one.
+                connection.Execute("VACUUM");
+                connection.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
             var check = connection.ExecuteScalar<string>("PRAGMA quick_check");
             if (check != "ok")
             {

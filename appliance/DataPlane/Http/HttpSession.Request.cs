@@ -95,7 +95,7 @@ internal sealed partial class HttpSession
         {
             dst.Append(raw[..lineEnd]);
         }
-        var upgrade = (_req.ConnectionOptions & HttpConnectionOptions.Upgrade) != 0 && _req.HasUpgrade;
+        var upgrade = HopByHop.RequestUpgrades(_req);
         if (rules is not null && rules.WriteRequestFields(dst))
         {
             // A rule edited the fields: its list (the proxy's X-Forwarded-For / -Proto / Via included) goes out instead.
@@ -114,37 +114,25 @@ internal sealed partial class HttpSession
             dst.Append(_req[_req.Host]);
             dst.Append("\r\n"u8);
         }
-        var tokens = _req.ConnectionTokens;
+        var filter = HopByHop.ForRequest(_req, http, _xffTrusted);
         foreach (ref readonly var field in _req.Headers)
         {
-            switch (field.Known)
+            if (filter.Forwards(field))
             {
-                case HttpKnownHeader.Connection:
-                case HttpKnownHeader.KeepAlive:
-                case HttpKnownHeader.ProxyConnection:
-                case HttpKnownHeader.TE:
-                case HttpKnownHeader.Http2Settings:
-                    continue;
-                case HttpKnownHeader.Host when _req.HostFromTarget:
-                    continue;
-                case HttpKnownHeader.Upgrade when !upgrade:
-                    continue;
-                case HttpKnownHeader.XForwardedFor when http.InsertXForwardedFor && !_xffTrusted:
-                    continue;
-                case HttpKnownHeader.XForwardedProto when http.InsertXForwardedProto && !_xffTrusted:
-                    continue;
-                case HttpKnownHeader.Unknown when tokens.Length > 0 && IsNamedByConnection(_req, field):
-                    continue;
+                dst.Append(raw.Slice(field.Line.Offset, field.Line.Length));
             }
-            dst.Append(raw.Slice(field.Line.Offset, field.Line.Length));
         }
         if (upgrade)
         {
             dst.Append("Connection: upgrade\r\n"u8);
         }
-        if (_xffLine is not null)
+        if (_xffAddress is not null)
         {
-            dst.Append(_xffLine);
+            // Formatted into the output buffer: no per-connection string or line (an IPv6 address is at most 45 bytes).
+            dst.Append("X-Forwarded-For: "u8);
+            _xffAddress.TryFormat(dst.GetSpan(64), out var written);
+            dst.Advance(written);
+            dst.Append("\r\n"u8);
         }
         if (http.InsertXForwardedProto)
         {
@@ -156,19 +144,6 @@ internal sealed partial class HttpSession
             dst.Append(_req.Version == HttpProtocolVersion.Http10 ? "Via: 1.0 fulcrum\r\n"u8 : "Via: 1.1 fulcrum\r\n"u8);
         }
         dst.Append("\r\n"u8);
-    }
-
-    private static bool IsNamedByConnection(HttpMessageHead head, in HttpHeaderField field)
-    {
-        var name = head[field.Name];
-        foreach (var token in head.ConnectionTokens)
-        {
-            if (HttpAscii.EqualsIgnoreCase(head[token], name))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /// <summary>A short Content-Length body already in the client's buffer goes out with the head in one send, no task.</summary>
@@ -195,7 +170,7 @@ internal sealed partial class HttpSession
     /// <summary>Streams the request body to the member while the response is awaited (the member may answer early, or send 100 Continue first).</summary>
     private async Task<BodyResult> UploadAsync(ServerConnection server)
     {
-        var result = await CopyBodyAsync(_client, server.Side, _req.Framing, _req.ContentLength, _requestChunks, TerminationCause.ClientTimeout).ConfigureAwait(false);
+        var result = await CopyBodyAsync(_client, server.Side, _req.Framing, _req.ContentLength, _req.Framing == HttpBodyFraming.Chunked ? _requestChunks ??= new(filterTrailers: true) : null, TerminationCause.ClientTimeout).ConfigureAwait(false);
         if (_abandoning)
         {
             return result; // stopped on purpose: not the client's fault

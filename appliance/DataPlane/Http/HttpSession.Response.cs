@@ -131,7 +131,7 @@ internal sealed partial class HttpSession
         _responseBytes = client.Buffered;
         var result = framing == HttpBodyFraming.None || (framing == HttpBodyFraming.ContentLength && _res.ContentLength == 0)
             ? await FlushClientAsync(server).ConfigureAwait(false) ? BodyResult.Done : BodyResult.DestinationFailed
-            : await CopyBodyAsync(server.Side.Reader, client, framing, _res.ContentLength, _responseChunks, TerminationCause.ServerTimeout).ConfigureAwait(false);
+            : await CopyBodyAsync(server.Side.Reader, client, framing, _res.ContentLength, framing == HttpBodyFraming.Chunked ? _responseChunks ??= new() : null, TerminationCause.ServerTimeout).ConfigureAwait(false);
         switch (result)
         {
             case BodyResult.SourceFailed:
@@ -212,27 +212,15 @@ internal sealed partial class HttpSession
         var raw = _res.Raw;
         var lineEnd = raw.IndexOf("\r\n"u8) + 2;
         dst.Append(raw[..lineEnd]);
-        var tokens = _res.ConnectionTokens;
         var edited = !upgrade && _ctx.Rules is { } rules && rules.WriteResponseFields(dst);
+        var filter = HopByHop.ForResponse(_res, http, upgrade);
         foreach (ref readonly var field in edited ? [] : _res.Headers)
         {
-            switch (field.Known)
+            // A cookie-persistence Set-Cookie the selector rewrites goes out as rewritten, below.
+            if (filter.Forwards(field) && !(field.Known == HttpKnownHeader.SetCookie && DataPlane.Selection.MemberSelector.IsRewritten(_ctx, _res, field)))
             {
-                case HttpKnownHeader.Connection:
-                case HttpKnownHeader.KeepAlive:
-                case HttpKnownHeader.ProxyConnection:
-                case HttpKnownHeader.TE:
-                    continue;
-                case HttpKnownHeader.Upgrade when !upgrade:
-                    continue;
-                case HttpKnownHeader.Server when http.ServerHeaderAction != "pass":
-                    continue;
-                case HttpKnownHeader.SetCookie when DataPlane.Selection.MemberSelector.IsRewritten(_ctx, _res, field):
-                    continue;
-                case HttpKnownHeader.Unknown when tokens.Length > 0 && IsNamedByConnection(_res, field):
-                    continue;
+                dst.Append(raw.Slice(field.Line.Offset, field.Line.Length));
             }
-            dst.Append(raw.Slice(field.Line.Offset, field.Line.Length));
         }
         _proxy.Selector.AppendResponseFields(_ctx, _res, dst);
         if (!edited && _plan.ServerHeaderValue.Length > 0 && http.ServerHeaderAction == "replace")

@@ -26,10 +26,12 @@ internal sealed partial class HttpSession : IDisposable
     private readonly HttpRequestHead _req = new();
     private readonly HttpResponseHead _res = new();
     // Request trailers are held back and filtered (HttpTrailerPolicy): fields that must not come after the head never reach a member.
-    private readonly HttpChunkedDecoder _requestChunks = new(filterTrailers: true);
-    private readonly HttpChunkedDecoder _responseChunks = new();
+    // Made on the first chunked body: most connections never see one, and an idle connection then holds neither.
+    private HttpChunkedDecoder? _requestChunks;
+    private HttpChunkedDecoder? _responseChunks;
     private readonly PipeReader _client;
-    private readonly byte[]? _xffLine;
+    /// <summary>The client's address as X-Forwarded-For gives it (IPv4-mapped addresses as IPv4); null when not inserted.</summary>
+    private readonly IPAddress? _xffAddress;
     private readonly IPAddress? _reuseKey;
     private ServerConnection? _bound;
     private Task<BodyResult>? _upload;
@@ -56,7 +58,7 @@ internal sealed partial class HttpSession : IDisposable
         _client = ctx.Client.Reader;
         if (_plan.Http!.InsertXForwardedFor)
         {
-            _xffLine = Encoding.ASCII.GetBytes("X-Forwarded-For: " + Unmap(ctx.ClientEndPoint.Address) + "\r\n");
+            _xffAddress = Unmap(ctx.ClientEndPoint.Address);
             _xffTrusted = _plan.TrustedXForwardedFor.Contains(ctx.ClientEndPoint.Address);
         }
         ctx.Rules?.BindHttp(_req, _res);
@@ -88,6 +90,9 @@ internal sealed partial class HttpSession : IDisposable
             {
                 return;
             }
+            // Between requests the heads hold nothing: an idle keep-alive client costs its socket and small objects.
+            _req.Release();
+            _res.Release();
         }
     }
 
@@ -259,6 +264,6 @@ internal sealed partial class HttpSession : IDisposable
         _bound = null;
         _req.Dispose();
         _res.Dispose();
-        _requestChunks.Reset(); // gives back a trailer section held when the body was cut off
+        _requestChunks?.Reset(); // gives back a trailer section held when the body was cut off
     }
 }

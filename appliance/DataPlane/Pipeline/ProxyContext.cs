@@ -11,7 +11,7 @@ namespace Fulcrum.Appliance.DataPlane.Pipeline;
 /// header from a trusted front), the current server side, the deadline the sweeper enforces and the first
 /// termination cause. This is what rules will see as <c>ctx</c>.
 /// </summary>
-public sealed class ProxyContext : ITimed
+public sealed class ProxyContext : Timed
 {
     private long _deadline;
     private int _timeoutCause;
@@ -65,7 +65,7 @@ public sealed class ProxyContext : ITimed
 
     public TerminationCause Cause => (TerminationCause)Volatile.Read(ref _cause);
 
-    public long Deadline => Volatile.Read(ref _deadline);
+    public override long Deadline => Volatile.Read(ref _deadline);
 
     /// <summary>Records why the connection ends; the first cause wins (a reset that follows a timeout stays a timeout).</summary>
     public void Fail(TerminationCause cause) => Interlocked.CompareExchange(ref _cause, (int)cause, 0);
@@ -79,7 +79,7 @@ public sealed class ProxyContext : ITimed
 
     public void ClearDeadline() => Volatile.Write(ref _deadline, 0);
 
-    public void Expire()
+    public override void Expire()
     {
         var cause = (TerminationCause)_timeoutCause;
         Fail(cause);

@@ -172,8 +172,9 @@ internal sealed partial class HttpSession
                 {
                     return Consume(reader, buffer, buffer.Length == _res.ContentLength);
                 }
-                _responseChunks.Reset();
-                var r = _responseChunks.Decode(buffer);
+                var chunks = _responseChunks ??= new();
+                chunks.Reset();
+                var r = chunks.Decode(buffer);
                 return Consume(reader, buffer, !r.IsError && r.IsComplete && r.Consumed == buffer.Length);
             default:
                 return false;

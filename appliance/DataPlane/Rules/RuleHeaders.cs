@@ -1,3 +1,4 @@
+using Fulcrum.Appliance.DataPlane.Http;
 using System.Text;
 using Fulcrum.Appliance.DataPlane.Transport;
 using Fulcrum.Appliance.Http;
@@ -23,14 +24,14 @@ internal sealed class RuleHeaders : IRuleHeaders
 
     private readonly List<Entry> _edits = [];
     private HttpMessageHead? _head;
-    private Func<HttpMessageHead, HttpHeaderField, bool>? _forwarded;
+    private HopByHop _forwarded;
     private List<KeyValuePair<string, string>> _extras = NoExtras;
     private bool _edited;
 
-    /// <summary>Views a parsed head; <paramref name="forwarded"/> says which of its fields go on.</summary>
-    public void Bind(HttpMessageHead head, Func<HttpMessageHead, HttpHeaderField, bool> forwarded, List<KeyValuePair<string, string>> extras)
+    /// <summary>Views a parsed head; <paramref name="forwarded"/> (over that head) says which of its fields go on.</summary>
+    public void Bind(HopByHop forwarded, List<KeyValuePair<string, string>> extras)
     {
-        _head = head;
+        _head = forwarded.Head;
         _forwarded = forwarded;
         _extras = extras;
         _edits.Clear();
@@ -41,7 +42,7 @@ internal sealed class RuleHeaders : IRuleHeaders
     public void Bind(List<KeyValuePair<string, string>> fields)
     {
         _head = null;
-        _forwarded = null;
+        _forwarded = default;
         _extras = NoExtras;
         _edits.Clear();
         foreach (var (n, v) in fields)
@@ -71,7 +72,7 @@ internal sealed class RuleHeaders : IRuleHeaders
         {
             foreach (ref readonly var field in head.Headers)
             {
-                if (NameEquals(head[field.Name], name) && _forwarded!(head, field))
+                if (NameEquals(head[field.Name], name) && _forwarded.Forwards(field))
                 {
                     return Encoding.Latin1.GetString(head[field.Value]);
                 }
@@ -194,7 +195,7 @@ internal sealed class RuleHeaders : IRuleHeaders
             var fields = head.Headers;
             for (var i = 0; i < fields.Length; i++)
             {
-                if (_forwarded!(head, fields[i]))
+                if (_forwarded.Forwards(fields[i]))
                 {
                     _edits.Add(new Entry(i, null, null));
                 }

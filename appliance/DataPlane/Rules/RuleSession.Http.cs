@@ -1,4 +1,5 @@
 using System.Text;
+using Fulcrum.Appliance.DataPlane.Http;
 using Fulcrum.Appliance.DataPlane.Transport;
 using Fulcrum.Appliance.Http;
 using Fulcrum.Scripting.Contracts;
@@ -11,8 +12,6 @@ public sealed partial class RuleSession : IRuleHttp
 {
     private readonly RuleHeaders _requestHeaders = new();
     private readonly RuleHeaders _responseHeaders = new();
-    private Func<HttpMessageHead, HttpHeaderField, bool>? _forwardRequestField;
-    private Func<HttpMessageHead, HttpHeaderField, bool>? _forwardResponseField;
     private HttpRequestHead? _req;
     private HttpResponseHead? _res;
     private bool _xffTrusted;
@@ -44,36 +43,6 @@ public sealed partial class RuleSession : IRuleHttp
         _res = res;
         var http = _ctx.Plan.Http!;
         _xffTrusted = _ctx.Plan.TrustedXForwardedFor.Contains(_ctx.ClientEndPoint.Address);
-        _forwardRequestField = (head, field) => field.Known switch
-        {
-            HttpKnownHeader.Connection or HttpKnownHeader.KeepAlive or HttpKnownHeader.ProxyConnection or HttpKnownHeader.TE or HttpKnownHeader.Http2Settings => false,
-            HttpKnownHeader.Upgrade => (head.ConnectionOptions & HttpConnectionOptions.Upgrade) != 0 && head.HasUpgrade,
-            HttpKnownHeader.Host when head is HttpRequestHead { HostFromTarget: true } => false,
-            HttpKnownHeader.XForwardedFor when http.InsertXForwardedFor && !_xffTrusted => false,
-            HttpKnownHeader.XForwardedProto when http.InsertXForwardedProto && !_xffTrusted => false,
-            HttpKnownHeader.Unknown when head.ConnectionTokens.Length > 0 && NamedByConnection(head, field) => false,
-            _ => true,
-        };
-        _forwardResponseField = (head, field) => field.Known switch
-        {
-            HttpKnownHeader.Connection or HttpKnownHeader.KeepAlive or HttpKnownHeader.ProxyConnection or HttpKnownHeader.TE or HttpKnownHeader.Upgrade => false,
-            HttpKnownHeader.Server when http.ServerHeaderAction != "pass" => false,
-            HttpKnownHeader.Unknown when head.ConnectionTokens.Length > 0 && NamedByConnection(head, field) => false,
-            _ => true,
-        };
-    }
-
-    private static bool NamedByConnection(HttpMessageHead head, in HttpHeaderField field)
-    {
-        var name = head[field.Name];
-        foreach (var token in head.ConnectionTokens)
-        {
-            if (HttpAscii.EqualsIgnoreCase(head[token], name))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /// <summary>A new request head was parsed: per-request choices start afresh (the virtual's default pool, no edits).</summary>
@@ -117,7 +86,7 @@ public sealed partial class RuleSession : IRuleHttp
         {
             extras.Add(new("Via", _req!.Version == HttpProtocolVersion.Http10 ? "1.0 fulcrum" : "1.1 fulcrum"));
         }
-        _requestHeaders.Bind(_req!, _forwardRequestField!, extras);
+        _requestHeaders.Bind(HopByHop.ForRequest(_req!, http, _xffTrusted), extras);
     }
 
     // The proxy's own fields for the rule's header views, refilled per message (no allocation per request).
@@ -136,7 +105,8 @@ public sealed partial class RuleSession : IRuleHttp
         {
             extras.Add(new("Server", server));
         }
-        _responseHeaders.Bind(_res!, _forwardResponseField!, extras);
+        // The rules see a response as it goes on without an upgrade: an upgrade's 101 head is never edited.
+        _responseHeaders.Bind(HopByHop.ForResponse(_res!, http, upgrade: false), extras);
         _responsePhase = true;
     }
 

@@ -27,6 +27,12 @@ public interface ITransport : IDisposable
 
     /// <summary>The loop the calling code runs on (-1 off every loop); OneConnect keeps idle connections per loop.</summary>
     int CurrentLoop { get; }
+
+    /// <summary>Whether the transport runs its own event loops (<see cref="TryPost"/> works); false for the fallback.</summary>
+    bool RunsLoops { get; }
+
+    /// <summary>Runs <paramref name="action"/> on loop <paramref name="loop"/>, from any thread; false when the transport runs no loops.</summary>
+    bool TryPost(int loop, Action<object?> action, object? state);
 }
 
 public interface ITransportListener : IDisposable

@@ -6,7 +6,7 @@ namespace Fulcrum.Appliance.DataPlane.Transport;
 
 /// <summary>
 /// One side (client or server) of a full-proxy connection: the transport socket, the stream the protocol layer talks
-/// to (the socket's own stream today; an SslStream over it once TLS lands), a lazily made <see cref="PipeReader"/>, and a
+/// to (the socket's own stream today; an SslStream over it once TLS lands), a lazily made <see cref="SideReader"/>, and a
 /// small output buffer so a head and a short body leave in one send.
 /// </summary>
 public sealed class ProxySide : IDisposable
@@ -16,7 +16,7 @@ public sealed class ProxySide : IDisposable
 
     private readonly int _readBufferSize;
     private readonly bool _zeroByteReads;
-    private PipeReader? _reader;
+    private SideReader? _reader;
     private byte[]? _out;
     private int _outCount;
     private int _disposed;
@@ -43,8 +43,10 @@ public sealed class ProxySide : IDisposable
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    public PipeReader Reader => _reader ??= PipeReader.Create(Stream, new StreamPipeReaderOptions(
-        bufferSize: _readBufferSize, minimumReadSize: Math.Min(4096, _readBufferSize), leaveOpen: true, useZeroByteReads: _zeroByteReads));
+    public PipeReader Reader => _reader ??= new SideReader(Stream, _readBufferSize, _zeroByteReads);
+
+    /// <summary>Unconsumed bytes the side's reader holds (0 before the first read).</summary>
+    public int ReadBuffered => _reader is SideReader r ? r.Buffered : 0;
 
     /// <summary>Puts a layer (TLS) over the current stream; only before the first read or write, and after the preamble went out (<see cref="SendPreambleAsync"/>).</summary>
     public void Wrap(Stream layered)

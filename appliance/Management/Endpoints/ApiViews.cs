@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fulcrum.Appliance.Config;
+using Fulcrum.Appliance.Config.Certificates;
 using Fulcrum.Appliance.Config.Model;
 
 namespace Fulcrum.Appliance.Management.Endpoints;
@@ -46,31 +45,19 @@ public static class ApiViews
 
     private static void Describe(Certificate cert, JsonObject node)
     {
-        try
-        {
-            using var x509 = X509Certificate2.CreateFromPem(cert.Pem);
-            node["subject"] = x509.Subject;
-            node["issuer"] = x509.Issuer;
-            node["notBefore"] = x509.NotBefore.ToUniversalTime();
-            node["notAfter"] = x509.NotAfter.ToUniversalTime();
-            node["fingerprintSha256"] = x509.GetCertHashString(HashAlgorithmName.SHA256);
-            var sans = new JsonArray();
-            foreach (var ext in x509.Extensions.OfType<X509SubjectAlternativeNameExtension>())
-            {
-                foreach (var dns in ext.EnumerateDnsNames())
-                {
-                    sans.Add(dns);
-                }
-                foreach (var ip in ext.EnumerateIPAddresses())
-                {
-                    sans.Add(ip.ToString());
-                }
-            }
-            node["subjectAltNames"] = sans;
-        }
-        catch (CryptographicException)
+        if (CertificateFacts.Of(cert) is not { } facts)
         {
             node["subject"] = null;
+            return;
         }
+        node["subject"] = facts.Subject;
+        node["subjectAltNames"] = new JsonArray([.. facts.SubjectAltNames.Select(s => (JsonNode?)s)]);
+        node["issuer"] = facts.Issuer;
+        node["notBefore"] = facts.NotBefore;
+        node["notAfter"] = facts.NotAfter;
+        node["keyType"] = facts.KeyType;
+        node["fingerprintSha256"] = facts.FingerprintSha256;
+        // Accepted but worth knowing (expired, expiring): shown with every read and in the answer to the change.
+        node["warnings"] = new JsonArray([.. facts.Warnings(DateTimeOffset.UtcNow).Select(w => (JsonNode?)w)]);
     }
 }

@@ -8,7 +8,12 @@ public static class MetricsEndpoints
 {
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", (MetricsExporter exporter) => Results.Text(exporter.Render(), PrometheusText.ContentType))
+        app.MapGet("/metrics", (MetricsExporter exporter, CertificateExpiry certificates) =>
+            {
+                var text = new PrometheusText();
+                certificates.Write(text);
+                return Results.Text(exporter.Render() + text, PrometheusText.ContentType);
+            })
             .RequireAuthorization(Policies.Read)
             .WithTags("status").WithName("metrics").WithSummary("Data-plane counters in Prometheus text format");
         return app;

@@ -32,11 +32,13 @@ public static class ObjectEndpoints
         var item = collection + "/{name}";
         var tag = kind.Path;
         var id = kind.Path.Replace("/", "-", StringComparison.Ordinal).Replace("profiles-", "", StringComparison.Ordinal);
+        var shown = Shown(kind);
+        var accepted = Accepted(kind);
 
         app.MapGet(collection, (ConfigService config) => Results.Json(ApiViews.PresentAll(kind, config.Current.Config), ConfigJson.Options))
             .RequireAuthorization(Policies.Read)
             .WithTags(tag).WithName($"list-{id}").WithSummary($"List every {kind.Singular}")
-            .Produces(200, kind.ClrType.MakeArrayType());
+            .Produces(200, shown.MakeArrayType());
 
         app.MapGet(item, (string name, ConfigService config) =>
             {
@@ -51,7 +53,7 @@ public static class ObjectEndpoints
             })
             .RequireAuthorization(Policies.Read)
             .WithTags(tag).WithName($"get-{id}").WithSummary($"Read one {kind.Singular}")
-            .Produces(200, kind.ClrType).ProducesProblem(404);
+            .Produces(200, shown).ProducesProblem(404);
 
         app.MapPost(collection, async (HttpContext context, ConfigService config) =>
             {
@@ -79,8 +81,8 @@ public static class ObjectEndpoints
             })
             .RequireAuthorization(Policies.Write)
             .WithTags(tag).WithName($"create-{id}").WithSummary($"Create a {kind.Singular}")
-            .AcceptsJson(kind.ClrType)
-            .Produces(201, kind.ClrType).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
+            .AcceptsJson(accepted)
+            .Produces(201, shown).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
 
         MapWrite(app.MapPut(item, (HttpContext context, string name, ConfigService config) => Change(context, kind, ChangeOp.Replace, name, config)), kind, tag, $"replace-{id}", $"Replace a {kind.Singular}");
         MapWrite(app.MapPatch(item, (HttpContext context, string name, ConfigService config) => Change(context, kind, ChangeOp.Patch, name, config)), kind, tag, $"patch-{id}", $"Change some fields of a {kind.Singular} (JSON merge patch)");
@@ -107,8 +109,13 @@ public static class ObjectEndpoints
     private static void MapWrite(RouteHandlerBuilder builder, ConfigKind kind, string tag, string name, string summary) =>
         builder.RequireAuthorization(Policies.Write)
             .WithTags(tag).WithName(name).WithSummary(summary)
-            .AcceptsJson(kind.ClrType)
-            .Produces(200, kind.ClrType).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+            .AcceptsJson(Accepted(kind))
+            .Produces(200, Shown(kind)).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+
+    /// <summary>Certificates are shown with what their PEM says and no key, and may be sent as PKCS#12.</summary>
+    private static Type Shown(ConfigKind kind) => kind == ConfigKinds.Certificates ? typeof(CertificateView) : kind.ClrType;
+
+    private static Type Accepted(ConfigKind kind) => kind == ConfigKinds.Certificates ? typeof(CertificateInput) : kind.ClrType;
 
     private static async Task<IResult> Change(HttpContext context, ConfigKind kind, ChangeOp op, string name, ConfigService config)
     {

@@ -618,6 +618,43 @@ public sealed class ConsoleTests : IClassFixture<ConsoleFixture>
         Assert.Equal("v1 api", records.GetProperty("/api").GetString());
     }
 
+    /// <summary>A PKCS#12 file uploaded in the form becomes a certificate with its key; one ending in 10 days is flagged on the dashboard.</summary>
+    [SkippableFact]
+    public async Task Certificates_Pkcs12Upload_AndExpiringOnTheDashboard()
+    {
+        var ca = TestPki.Ca("Console Test CA", rsa: true);
+        var leaf = TestPki.Leaf("p12.fulcrum.test", ca, rsa: true);
+        var soon = TestPki.Leaf("soon.fulcrum.test", days: 10);
+        Assert.Equal(201, (await _box.Admin.Post("/api/v1/certificates", JsonSerializer.Serialize(new { name = "ends-soon", pem = soon.Pem, key = soon.KeyPem }))).Code);
+        var page = await _box.NewPageAsync();
+        await _box.LoginAsync(page);
+
+        var expiring = page.Locator("[data-certificate='ends-soon']");
+        await Expect(expiring).ToContainTextAsync("days left");
+
+        await Nav(page, "Certificates");
+        await page.GetByRole(AriaRole.Button, new() { Name = "New certificate" }).ClickAsync();
+        var dialog = page.Locator("dialog[open]");
+        await dialog.Locator("#f-name").FillAsync("from-p12");
+        await dialog.Locator("#f-pkcs12").SetInputFilesAsync(new FilePayload { Name = "site.p12", MimeType = "application/x-pkcs12", Buffer = Convert.FromBase64String(TestPki.Pkcs12(leaf, "p12-secret", ca)) });
+        await Expect(dialog.Locator("#f-pem")).ToHaveCountAsync(0);
+        await dialog.Locator("#f-passphrase").FillAsync("wrong");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("passphrase");
+        await dialog.Locator("#f-passphrase").FillAsync("p12-secret");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(page.Locator("dialog[open]")).ToHaveCountAsync(0);
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "from-p12" });
+        await Expect(row).ToContainTextAsync("CN=p12.fulcrum.test");
+        await Expect(row).ToContainTextAsync("CN=Console Test CA");
+        await Expect(row).ToContainTextAsync("rsa-2048");
+        await Expect(row).ToContainTextAsync("stored (never shown)");
+        var soonRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "ends-soon" });
+        await Expect(soonRow.GetByText("days left")).ToHaveAttributeAsync("class", new Regex("warn"));
+        Assert.DoesNotContain("PRIVATE KEY", await page.ContentAsync());
+        await ConsoleFixture.ScreenshotAsync(page, "certificates-p12");
+    }
+
     /// <summary>
     /// Members go up, disabled (receive-disable), down and up again with their monitors, seen live on the dashboard
     /// and the pool page with the monitor's reason and since when; a manual-resume monitor holds its member down

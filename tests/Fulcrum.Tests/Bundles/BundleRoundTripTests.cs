@@ -81,6 +81,15 @@ public sealed class BundleRoundTripTests : IDisposable
         Assert.Equal(Json(configA), Json(configB));
         Assert.Equal(2, configB.Certificates.Count(c => c.Key is not null));
         Assert.Equal(configA.Certificates.Single(c => c.Name == "site").Key, configB.Certificates.Single(c => c.Name == "site").Key);
+        // Each box sealed the keys with its own box key: neither store holds one in clear, and the sealed values differ.
+        Assert.NotEqual(File.ReadAllText(Path.Combine(_a.Path, SqliteDatabase.FileName + KeyBox.FileSuffix)), File.ReadAllText(Path.Combine(_b.Path, SqliteDatabase.FileName + KeyBox.FileSuffix)));
+        foreach (var dir in new[] { _a.Path, _b.Path })
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            var raw = string.Concat(Directory.GetFiles(dir, SqliteDatabase.FileName + "*").Where(f => !f.EndsWith(KeyBox.FileSuffix, StringComparison.Ordinal))
+                .Select(f => System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(f))));
+            Assert.DoesNotContain("PRIVATE KEY", raw, StringComparison.Ordinal);
+        }
 
         // Exported again from B with the same passphrase, nothing differs on A.
         var (_, again, _) = await BundleApi.Export(b, BundleForge.Passphrase);

@@ -15,12 +15,12 @@ public sealed partial class ApplianceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ApplianceProcess(Process process, string dataDir, int port, string host)
+    private ApplianceProcess(Process process, string dataDir, int port, string host, bool https)
     {
         _process = process;
         DataDir = dataDir;
         Port = port;
-        BaseAddress = new Uri($"http://{host}:{port}");
+        BaseAddress = new Uri($"{(https ? "https" : "http")}://{host}:{port}");
     }
 
     public string DataDir { get; }
@@ -46,11 +46,14 @@ public sealed partial class ApplianceProcess : IAsyncDisposable
     /// it must exec, not fork, so the process is fulcrum itself.
     /// </param>
     /// <param name="host">The management address when it is not 127.0.0.1 (an address inside a network namespace).</param>
-    public static async Task<ApplianceProcess> StartAsync(string dataDir, int? port = null, string? adminPassword = AdminPassword, IReadOnlyList<string>? launcher = null, string host = "127.0.0.1")
+    /// <param name="extraArgs">More <c>run</c> options (<c>--mgmt-cert</c>, …).</param>
+    /// <param name="https">The management listener serves HTTPS (the readiness probe then accepts any certificate; tests check it with curl).</param>
+    public static async Task<ApplianceProcess> StartAsync(string dataDir, int? port = null, string? adminPassword = AdminPassword, IReadOnlyList<string>? launcher = null, string host = "127.0.0.1",
+        IReadOnlyList<string>? extraArgs = null, bool https = false)
     {
         var p = port ?? FreePort.Next();
         var command = new List<string>(launcher ?? []);
-        command.AddRange(["dotnet", FulcrumDll, "run", "--data", dataDir, "--mgmt", $"{host}:{p}"]);
+        command.AddRange(["dotnet", FulcrumDll, "run", "--data", dataDir, "--mgmt", $"{host}:{p}", .. extraArgs ?? []]);
         var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
@@ -70,7 +73,7 @@ public sealed partial class ApplianceProcess : IAsyncDisposable
             info.Environment.Remove("FULCRUM_ADMIN_PASSWORD");
         }
         var process = Process.Start(info)!;
-        var appliance = new ApplianceProcess(process, dataDir, p, host);
+        var appliance = new ApplianceProcess(process, dataDir, p, host, https);
         process.OutputDataReceived += (_, e) => appliance.Append(e.Data);
         process.ErrorDataReceived += (_, e) => appliance.Append(e.Data);
         process.BeginOutputReadLine();
@@ -93,7 +96,8 @@ public sealed partial class ApplianceProcess : IAsyncDisposable
 
     private async Task WaitHealthyAsync()
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var http = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {

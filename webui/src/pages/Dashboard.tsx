@@ -1,7 +1,7 @@
-import { Badge, ErrorBox, formatBytes, Loading, Sparkline } from '../components';
+import { Badge, ErrorBox, formatBytes, formatTime, Link, Loading, Sparkline } from '../components';
 import { MemberHealth, memberKey } from '../health';
 import { canWrite, session } from '../session';
-import { live } from '../status';
+import { live, type ApplianceStatus } from '../status';
 import { useStore } from '../store';
 
 export function Dashboard() {
@@ -64,6 +64,7 @@ export function Dashboard() {
               );
             })}
           </div>
+          <CertificateExpiry certificates={status.certificates ?? []} />
           <h2>Pools and members</h2>
           {status.pools.length === 0 && <p class="muted">No pools yet.</p>}
           <div class="table-wrap">
@@ -108,5 +109,28 @@ export function Dashboard() {
         </>
       )}
     </section>
+  );
+}
+
+/** Certificates ending within 30 days (or already expired); the rest are summed up in one line. */
+function CertificateExpiry({ certificates }: { certificates: NonNullable<ApplianceStatus['certificates']> }) {
+  if (certificates.length === 0) return null;
+  const expiring = certificates.filter((c) => c.expiring).sort((a, b) => a.daysLeft - b.daysLeft);
+  return (
+    <>
+      <h2>Certificates</h2>
+      {expiring.length === 0 && <p class="muted" data-certificates="ok">{certificates.length} certificate(s), none expiring within 30 days.</p>}
+      {expiring.length > 0 && (
+        <ul class="cert-expiry" aria-label="Certificates expiring within 30 days">
+          {expiring.map((c) => (
+            <li key={c.name} data-certificate={c.name}>
+              <Link href="/certificates">{c.name}</Link>{' '}
+              <Badge kind={c.daysLeft < 0 ? 'down' : 'warn'}>{c.daysLeft < 0 ? 'expired' : `${c.daysLeft} days left`}</Badge>{' '}
+              <span class="muted">notAfter {formatTime(c.notAfter)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }

@@ -6,7 +6,7 @@ namespace Fulcrum.Appliance.Config.Bundles.Signing;
 
 /// <summary>
 /// The box's own ECDSA P-256 key for signing bundles, made on first use and kept in the store (so it moves with a
-/// backup of the data dir, and nowhere else).
+/// backup of the data dir, and nowhere else), sealed with the store's box key (M004).
 /// </summary>
 public sealed class SigningKeyStore
 {
@@ -29,8 +29,9 @@ public sealed class SigningKeyStore
     /// <summary>The signing key; the caller disposes it.</summary>
     public ECDsa Private()
     {
+        var stored = GetOrCreate().PrivateKey;
         var key = ECDsa.Create();
-        key.ImportFromPem(GetOrCreate().PrivateKey);
+        key.ImportFromPem(KeyBox.IsSealed(stored) ? _db.Box.Open(KeyBox.BundleSigningKey, stored) : stored);
         return key;
     }
 
@@ -47,7 +48,7 @@ public sealed class SigningKeyStore
         // Two first uses at once: the first insert wins and both read it back.
         c.Execute(
             "INSERT OR IGNORE INTO signing_key (id, private_key, public_key, fingerprint, created) VALUES (1, @priv, @pub, @fp, @created)",
-            new { priv = key.ExportPkcs8PrivateKeyPem(), pub = Convert.ToBase64String(spki), fp = SignerKeys.Fingerprint(spki), created = _time.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
+            new { priv = _db.Box.Seal(KeyBox.BundleSigningKey, key.ExportPkcs8PrivateKeyPem()), pub = Convert.ToBase64String(spki), fp = SignerKeys.Fingerprint(spki), created = _time.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
         return c.QuerySingle<Row>("SELECT private_key AS PrivateKey, public_key AS PublicKey, fingerprint AS Fingerprint FROM signing_key WHERE id = 1");
     }
 

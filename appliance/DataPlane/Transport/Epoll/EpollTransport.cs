@@ -29,6 +29,14 @@ internal sealed class EpollTransport : ITransport
 
     public int CurrentLoop => EventLoop.Current?.Index ?? -1;
 
+    public bool RunsLoops => true;
+
+    public bool TryPost(int loop, Action<object?> action, object? state)
+    {
+        _loops[loop].Post(action, state);
+        return true;
+    }
+
     public IReadOnlyList<EventLoop> EventLoops => _loops;
 
     public ITransportListener Listen(IPEndPoint endpoint, ListenOptions options, Action<TransportSocket> accepted)

@@ -21,6 +21,10 @@ internal sealed class SocketsTransport : ITransport
 
     public int CurrentLoop => 0;
 
+    public bool RunsLoops => false;
+
+    public bool TryPost(int loop, Action<object?> action, object? state) => false;
+
     public ITransportListener Listen(IPEndPoint endpoint, ListenOptions options, Action<TransportSocket> accepted)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
