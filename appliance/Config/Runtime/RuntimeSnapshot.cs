@@ -34,6 +34,12 @@ public sealed class RuntimeSnapshot
 public sealed record RuntimeVirtual(VirtualServer Config, IPEndPoint Destination, RuntimePool? Pool, TcpProfile Tcp, HttpProfile? Http, OneConnectProfile? OneConnect, PersistenceProfile? Persistence)
 {
     public string Name => Config.Name;
+
+    /// <summary>The tcp profile of the client side: <c>clientSideTcp</c>, else <see cref="Tcp"/>.</summary>
+    public TcpProfile ClientTcp { get; init; } = Tcp;
+
+    /// <summary>The tcp profile of the server side: <c>serverSideTcp</c>, else <see cref="Tcp"/>.</summary>
+    public TcpProfile ServerTcp { get; init; } = Tcp;
 }
 
 /// <summary>A pool resolved for the data plane, with members' addresses parsed.</summary>
