@@ -35,12 +35,12 @@ public static class BuiltIns
             NoDelay = true, QuickAck = true, SendBufferSize = 131072, ReceiveBufferSize = 131072,
         },
         // Long fat pipes: big fixed buffers and proxy buffers, Nagle on (fewer small segments), CUBIC, a low not-sent
-        // mark so the proxy does not queue megabytes in the kernel, Fast Open on both sides.
+        // mark so the proxy does not queue megabytes in the kernel.
         new()
         {
             Name = "tcp-wan-optimized", Description = "High bandwidth-delay product: large buffers, Nagle, CUBIC",
             NoDelay = false, SendBufferSize = 1048576, ReceiveBufferSize = 1048576, CongestionControl = "cubic",
-            NotSentLowat = 131072, ProxyBufferHigh = 262144, ProxyBufferLow = 196608, FastOpen = true,
+            NotSentLowat = 131072, ProxyBufferHigh = 262144, ProxyBufferLow = 196608,
         },
         // Radio links: loss that is not congestion (BBR does not back off on it), quick keep-alives to notice a
         // vanished handset, a zero-window and user timeout so stalled phones do not hold buffers.
@@ -51,11 +51,11 @@ public static class BuiltIns
             KeepAliveTime = 60, KeepAliveInterval = 10, KeepAliveProbes = 6, ZeroWindowTimeout = 20,
             ProxyBufferHigh = 131072, ProxyBufferLow = 98304,
         },
-        // F5's f5-tcp-progressive: autotuned buffers, BBR, a small not-sent mark for low latency, Fast Open.
+        // F5's f5-tcp-progressive: autotuned buffers, BBR, a small not-sent mark for low latency.
         new()
         {
-            Name = "tcp-progressive", Description = "General purpose for modern clients: BBR, autotuned buffers, Fast Open",
-            NoDelay = true, CongestionControl = "bbr", NotSentLowat = 16384, FastOpen = true,
+            Name = "tcp-progressive", Description = "General purpose for modern clients: BBR, autotuned buffers, a small not-sent mark",
+            NoDelay = true, CongestionControl = "bbr", NotSentLowat = 16384,
             ProxyBufferHigh = 262144, ProxyBufferLow = 196608,
         },
     ];

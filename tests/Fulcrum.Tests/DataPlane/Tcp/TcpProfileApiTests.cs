@@ -92,6 +92,19 @@ public sealed class TcpProfileApiTests : IClassFixture<ApplianceFixture>
         Assert.Equal((sysctl & 2) == 0 ? 422 : 201, r.Code);
     }
 
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("tcp-lan-optimized")]
+    [InlineData("tcp-wan-optimized")]
+    [InlineData("tcp-mobile-optimized")]
+    [InlineData("tcp-progressive")]
+    public async Task BuiltIn_UsableOnEitherSide(string profile)
+    {
+        var r = await _api.Post("/api/v1/virtuals", $$"""{"name":"bi-{{profile}}","destination":"127.0.0.1:{{FreePort.Next()}}","clientSideTcp":"{{profile}}","serverSideTcp":"{{profile}}"}""");
+
+        Assert.True(r.Code == 201, $"{r.Code} {r.Text}");
+    }
+
     [Fact]
     public async Task BuiltIns_AreThereAndCannotBeChanged()
     {
