@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # WAN simulation for tcp profiles: client — proxy — server in three network namespaces.
-#   client (wc) ==[TUN pair: tunlink.py delay/loss, tc tbf rate]== proxy (wp) --[veth, no shaping]-- server (ws)
-# Downloads SIZE through Fulcrum with each client-side tcp profile and prints transfer times (curl time_total).
+#   client (tcpw-c) ==[TUN pair: tunlink.py delay/loss, tc tbf rate]== proxy (tcpw-p) --[veth, no shaping]-- server (tcpw-s)
+# Namespaces tcpw-c, tcpw-p, tcpw-s (deleted and made again). Downloads SIZE through Fulcrum with each client-side tcp profile and prints transfer times (curl time_total).
 # Needs root, python3, curl, dotnet and a built appliance (dotnet build Fulcrum.slnx).
 # Usage: bench/wan/run.sh            env: RATE=20mbit DELAY_MS=25 (one way) LOSS=0 RUNS=5 SIZE_MB=10 PROFILES="tcp tcp-wan-optimized"
 set -euo pipefail
@@ -16,38 +16,38 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  for n in wc wp ws; do ip netns del "$n" 2>/dev/null || true; done
+  for n in tcpw-c tcpw-p tcpw-s; do ip netns del "$n" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
-for n in wc wp ws; do ip netns del "$n" 2>/dev/null || true; ip netns add "$n"; ip -n "$n" link set lo up; done
+for n in tcpw-c tcpw-p tcpw-s; do ip netns del "$n" 2>/dev/null || true; ip netns add "$n"; ip -n "$n" link set lo up; done
 
 # proxy — server: a plain veth pair (a LAN).
-ip link add wvp type veth peer name wvs
-ip link set wvp netns wp; ip link set wvs netns ws
-ip -n wp addr add 10.77.2.1/24 dev wvp; ip -n ws addr add 10.77.2.2/24 dev wvs
-ip -n wp link set wvp up; ip -n ws link set wvs up
+ip link add tcpwvp type veth peer name tcpwvs
+ip link set tcpwvp netns tcpw-p; ip link set tcpwvs netns tcpw-s
+ip -n tcpw-p addr add 10.77.2.1/24 dev tcpwvp; ip -n tcpw-s addr add 10.77.2.2/24 dev tcpwvs
+ip -n tcpw-p link set tcpwvp up; ip -n tcpw-s link set tcpwvs up
 
 # client — proxy: the TUN link with delay and loss, tbf for the rate on both ends' egress.
 python3 "$here/tunlink.py" --delay-ms "$DELAY_MS" --loss "$LOSS" > "$work/tunlink.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do grep -q READY "$work/tunlink.out" 2>/dev/null && break; sleep 0.1; done
-ip link set wanA netns wc; ip link set wanB netns wp
-ip -n wc addr add 10.77.1.2 peer 10.77.1.1 dev wanA; ip -n wp addr add 10.77.1.1 peer 10.77.1.2 dev wanB
-ip -n wc link set wanA mtu 1500 up; ip -n wp link set wanB mtu 1500 up
-tc -n wc qdisc add dev wanA root tbf rate "$RATE" burst 32kb latency 50ms
-tc -n wp qdisc add dev wanB root tbf rate "$RATE" burst 32kb latency 50ms
+ip link set tcpwA netns tcpw-c; ip link set tcpwB netns tcpw-p
+ip -n tcpw-c addr add 10.77.1.2 peer 10.77.1.1 dev tcpwA; ip -n tcpw-p addr add 10.77.1.1 peer 10.77.1.2 dev tcpwB
+ip -n tcpw-c link set tcpwA mtu 1500 up; ip -n tcpw-p link set tcpwB mtu 1500 up
+tc -n tcpw-c qdisc add dev tcpwA root tbf rate "$RATE" burst 32kb latency 50ms
+tc -n tcpw-p qdisc add dev tcpwB root tbf rate "$RATE" burst 32kb latency 50ms
 
 # server: a SIZE_MB file over HTTP.
 mkdir -p "$work/www"; head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom > "$work/www/file"
-ip netns exec ws python3 -m http.server 8000 --bind 10.77.2.2 --directory "$work/www" > /dev/null 2>&1 &
+ip netns exec tcpw-s python3 -m http.server 8000 --bind 10.77.2.2 --directory "$work/www" > /dev/null 2>&1 &
 pids+=($!)
 
 # proxy: Fulcrum, one L4 virtual per profile under test (so each gets its own listener and status).
 mkdir -p "$work/data"
-ip netns exec wp env FULCRUM_ADMIN_PASSWORD=$PASS dotnet "$DLL" run --data "$work/data" --mgmt 127.0.0.1:9443 > "$work/fulcrum.log" 2>&1 &
+ip netns exec tcpw-p env FULCRUM_ADMIN_PASSWORD=$PASS dotnet "$DLL" run --data "$work/data" --mgmt 127.0.0.1:9443 > "$work/fulcrum.log" 2>&1 &
 pids+=($!)
-api() { ip netns exec wp curl -s -u "admin:$PASS" -H 'Content-Type: application/json' "$@"; }
+api() { ip netns exec tcpw-p curl -s -u "admin:$PASS" -H 'Content-Type: application/json' "$@"; }
 for _ in $(seq 100); do api -o /dev/null http://127.0.0.1:9443/api/v1/status && break; sleep 0.2; done
 api -X POST http://127.0.0.1:9443/api/v1/pools -d '{"name":"origin","members":[{"address":"10.77.2.2","port":8000}]}' > /dev/null
 port=8080
@@ -62,7 +62,7 @@ echo "# rate $RATE, RTT $((DELAY_MS * 2)) ms, loss $LOSS, ${SIZE_MB} MB, $RUNS r
 for prof in $PROFILES; do
   times=()
   for _ in $(seq "$RUNS"); do
-    t=$(ip netns exec wc curl -s -o /dev/null -w '%{time_total}' --max-time 300 "http://10.77.1.1:${ports[$prof]}/file" || echo 999)
+    t=$(ip netns exec tcpw-c curl -s -o /dev/null -w '%{time_total}' --max-time 300 "http://10.77.1.1:${ports[$prof]}/file" || echo 999)
     times+=("$t")
   done
   printf '%s' "${times[*]}" | python3 -c "

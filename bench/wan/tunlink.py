@@ -18,8 +18,8 @@ def open_tun(name):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--a", default="wanA")
-    p.add_argument("--b", default="wanB")
+    p.add_argument("--a", default="tcpwA")
+    p.add_argument("--b", default="tcpwB")
     p.add_argument("--delay-ms", type=float, default=25.0)
     p.add_argument("--loss", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=1)
