@@ -26,6 +26,10 @@ public sealed class DataPlaneStatus
     public int Gen0Collections { get; set; }
     public int Gen1Collections { get; set; }
     public int Gen2Collections { get; set; }
+    /// <summary>The kernel's tcp_available_congestion_control: the names a tcp profile's congestionControl may take.</summary>
+    public List<string> AvailableCongestionControl { get; set; } = [];
+    /// <summary>The kernel's default (tcp_congestion_control), used when a profile names none.</summary>
+    public string? DefaultCongestionControl { get; set; }
 }
 
 public sealed class LoopStatus
@@ -51,6 +55,9 @@ public sealed class VirtualStatus
     public long BytesOut { get; set; }
     /// <summary>Connections or requests ended by each termination cause (non-zero ones only).</summary>
     public Dictionary<string, long> Errors { get; set; } = [];
+    /// <summary>TCP options in force on each side and TCP_INFO of closed connections; null while the virtual has no listener.</summary>
+    public VirtualTcpStatus? Tcp { get; set; }
+
     /// <summary>Client-side TLS counters; present once the virtual has seen a TLS connection.</summary>
     public VirtualTlsStatus? Tls { get; set; }
 }

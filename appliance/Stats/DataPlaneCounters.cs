@@ -13,12 +13,16 @@ public sealed class DataPlaneCounters
 {
     private readonly ConcurrentDictionary<string, TrafficCounters> _virtuals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TrafficCounters> _pools = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DataPlane.Transport.SocketOptions.VirtualTcpTelemetry> _tcp = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<MemberState, TrafficCounters> _members = new();
     private long _snatExhausted;
     private long _accessLogDropped;
     private long _accessLogWritten;
 
     public TrafficCounters Virtual(string name) => _virtuals.GetOrAdd(name, static _ => new TrafficCounters());
+
+    /// <summary>A virtual's TCP telemetry on both sides (options read back, TCP_INFO of closed connections).</summary>
+    public DataPlane.Transport.SocketOptions.VirtualTcpTelemetry Tcp(string name) => _tcp.GetOrAdd(name, static _ => new DataPlane.Transport.SocketOptions.VirtualTcpTelemetry());
 
     public TrafficCounters Pool(string name) => _pools.GetOrAdd(name, static _ => new TrafficCounters());
 

@@ -30,6 +30,8 @@ public sealed class DataPlaneStatusSource : IStatusSource
             Gen0Collections = GC.CollectionCount(0),
             Gen1Collections = GC.CollectionCount(1),
             Gen2Collections = GC.CollectionCount(2),
+            AvailableCongestionControl = [.. DataPlane.Transport.SocketOptions.KernelTcp.AvailableCongestionControl()],
+            DefaultCongestionControl = DataPlane.Transport.SocketOptions.KernelTcp.DefaultCongestionControl(),
         };
         if (_transport is DataPlane.Transport.Epoll.EpollTransport epoll)
         {
@@ -46,6 +48,16 @@ public sealed class DataPlaneStatusSource : IStatusSource
             {
                 v.State = listener.State;
                 v.Error = listener.Error;
+            }
+            if (listeners.TryGetValue(v.Name, out var live))
+            {
+                var tcp = _counters.Tcp(v.Name);
+                var plan = live.Plan;
+                v.Tcp = new VirtualTcpStatus
+                {
+                    ClientSide = tcp.ClientSide.Status(plan.ClientTcp.Profile.Name),
+                    ServerSide = tcp.ServerSide.Status(plan.ServerTcp.Profile.Name),
+                };
             }
             var c = _counters.Virtual(v.Name);
             v.CurrentConnections = c.CurrentConnections;

@@ -24,6 +24,7 @@ export async function loadFormContext(): Promise<FormContext> {
     certificates: namesOf(c.certificates),
     profiles: Object.values(profiles).flatMap(namesOf),
     persistence: namesOf(profiles.persistence),
+    tcpProfiles: namesOf(profiles.tcp),
   };
 }
 

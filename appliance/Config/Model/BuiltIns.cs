@@ -11,7 +11,7 @@ public static class BuiltIns
         Monitors = [.. Merge(config.Monitors, BuiltInMonitors)],
         Profiles = config.Profiles with
         {
-            Tcp = [.. Merge(config.Profiles.Tcp, new TcpProfile { Name = "tcp" })],
+            Tcp = [.. Merge(config.Profiles.Tcp, BuiltInTcp)],
             Http = [.. Merge(config.Profiles.Http, new HttpProfile { Name = "http" })],
             ClientSsl = [.. Merge(config.Profiles.ClientSsl, new ClientSslProfile { Name = "client-ssl" })],
             ServerSsl = [.. Merge(config.Profiles.ServerSsl, new ServerSslProfile { Name = "server-ssl" })],
@@ -22,6 +22,43 @@ public static class BuiltIns
                 new PersistenceProfile { Name = "universal", Method = PersistenceMethods.Universal })],
         },
     };
+
+    /// <summary>The tcp profiles LTM ships, in Linux terms; docs/TCP.md gives each value and why.</summary>
+    private static readonly TcpProfile[] BuiltInTcp =
+    [
+        // Today's defaults: Nagle off, kernel autotuned buffers and congestion control, delayed ACKs.
+        new() { Name = "tcp" },
+        // Short RTT, no loss: answer at once (no delayed ACK, no Nagle); fixed buffers are plenty at LAN BDPs.
+        new()
+        {
+            Name = "tcp-lan-optimized", Description = "Low RTT, low loss: no Nagle, immediate ACKs",
+            NoDelay = true, QuickAck = true, SendBufferSize = 131072, ReceiveBufferSize = 131072,
+        },
+        // Long fat pipes: big fixed buffers and proxy buffers, Nagle on (fewer small segments), CUBIC, a low not-sent
+        // mark so the proxy does not queue megabytes in the kernel.
+        new()
+        {
+            Name = "tcp-wan-optimized", Description = "High bandwidth-delay product: large buffers, Nagle, CUBIC",
+            NoDelay = false, SendBufferSize = 1048576, ReceiveBufferSize = 1048576, CongestionControl = "cubic",
+            NotSentLowat = 131072, ProxyBufferHigh = 262144, ProxyBufferLow = 196608,
+        },
+        // Radio links: loss that is not congestion (BBR does not back off on it), quick keep-alives to notice a
+        // vanished handset, a zero-window and user timeout so stalled phones do not hold buffers.
+        new()
+        {
+            Name = "tcp-mobile-optimized", Description = "Lossy, variable radio links: BBR, short keep-alive",
+            NoDelay = true, SendBufferSize = 262144, ReceiveBufferSize = 131072, CongestionControl = "bbr",
+            KeepAliveTime = 60, KeepAliveInterval = 10, KeepAliveProbes = 6, ZeroWindowTimeout = 20,
+            ProxyBufferHigh = 131072, ProxyBufferLow = 98304,
+        },
+        // F5's f5-tcp-progressive: autotuned buffers, BBR, a small not-sent mark for low latency.
+        new()
+        {
+            Name = "tcp-progressive", Description = "General purpose for modern clients: BBR, autotuned buffers, a small not-sent mark",
+            NoDelay = true, CongestionControl = "bbr", NotSentLowat = 16384,
+            ProxyBufferHigh = 262144, ProxyBufferLow = 196608,
+        },
+    ];
 
     private static readonly Monitor[] BuiltInMonitors =
     [
@@ -36,7 +73,7 @@ public static class BuiltIns
     public static bool IsBuiltIn(string kindPath, string name) => kindPath switch
     {
         "monitors" => name is "tcp" or "tcp-half-open" or "http" or "https" or "icmp",
-        "profiles/tcp" => name == "tcp",
+        "profiles/tcp" => name is "tcp" or "tcp-lan-optimized" or "tcp-wan-optimized" or "tcp-mobile-optimized" or "tcp-progressive",
         "profiles/http" => name == "http",
         "profiles/client-ssl" => name == "client-ssl",
         "profiles/server-ssl" => name == "server-ssl",

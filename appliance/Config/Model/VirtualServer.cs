@@ -16,6 +16,10 @@ public sealed record VirtualServer : IConfigObject
     public string? Pool { get; init; }
     /// <summary>Profile names of any kind; at most one per kind.</summary>
     public ImmutableArray<string> Profiles { get; init; } = ["tcp"];
+    /// <summary>The tcp profile of the client side (accepted connections, the listener); null: the tcp profile in <see cref="Profiles"/>.</summary>
+    public string? ClientSideTcp { get; init; }
+    /// <summary>The tcp profile of the server side (connections to members); null: the tcp profile in <see cref="Profiles"/>.</summary>
+    public string? ServerSideTcp { get; init; }
     /// <summary>Rule names in the order they run.</summary>
     public ImmutableArray<string> Rules { get; init; } = [];
     /// <summary>A persistence profile name, or null.</summary>

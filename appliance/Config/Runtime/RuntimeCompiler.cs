@@ -69,6 +69,9 @@ public static class RuntimeCompiler
         }
         var persistence = v.Persistence is null ? null : config.Profiles.Persistence.FirstOrDefault(p => p.Name == v.Persistence);
         var pool = v.Pool is null ? null : pools.GetValueOrDefault(v.Pool);
-        return new RuntimeVirtual(v, destination, pool, tcp ?? new TcpProfile { Name = "tcp" }, http, oneConnect, persistence) { ClientSsl = clientSsl, ServerSsl = serverSsl };
+        tcp ??= new TcpProfile { Name = "tcp" };
+        var clientTcp = v.ClientSideTcp is null ? tcp : config.Profiles.Tcp.FirstOrDefault(p => p.Name == v.ClientSideTcp) ?? tcp;
+        var serverTcp = v.ServerSideTcp is null ? tcp : config.Profiles.Tcp.FirstOrDefault(p => p.Name == v.ServerSideTcp) ?? tcp;
+        return new RuntimeVirtual(v, destination, pool, tcp, http, oneConnect, persistence) { ClientSsl = clientSsl, ServerSsl = serverSsl, ClientTcp = clientTcp, ServerTcp = serverTcp };
     }
 }

@@ -40,6 +40,12 @@ public sealed record RuntimeVirtual(VirtualServer Config, IPEndPoint Destination
 
     /// <summary>TLS toward members, when the virtual names a server-ssl profile.</summary>
     public ServerSslProfile? ServerSsl { get; init; }
+
+    /// <summary>The tcp profile of the client side: <c>clientSideTcp</c>, else <see cref="Tcp"/>.</summary>
+    public TcpProfile ClientTcp { get; init; } = Tcp;
+
+    /// <summary>The tcp profile of the server side: <c>serverSideTcp</c>, else <see cref="Tcp"/>.</summary>
+    public TcpProfile ServerTcp { get; init; } = Tcp;
 }
 
 /// <summary>A pool resolved for the data plane, with members' addresses parsed.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Fulcrum.Appliance.Config.Model;
+using Fulcrum.Appliance.DataPlane.Transport.SocketOptions;
 
 namespace Fulcrum.Appliance.Config.Validation;
 
@@ -21,15 +22,7 @@ internal sealed class ProfileValidator : IConfigValidator
             context.Range(path, "connectTimeout", t.ConnectTimeout, 1, 3600);
             context.Range(path, "idleTimeout", t.IdleTimeout, 0, 86400 * 7);
             context.Range(path, "collectTimeout", t.CollectTimeout, 0, 3600);
-            context.Range(path, "keepAliveInterval", t.KeepAliveInterval, 0, 86400);
-            context.Range(path, "sendBufferSize", t.SendBufferSize, 4096, 64 << 20);
-            context.Range(path, "receiveBufferSize", t.ReceiveBufferSize, 4096, 64 << 20);
-            context.Range(path, "proxyBufferHigh", t.ProxyBufferHigh, 4096, 64 << 20);
-            context.Range(path, "proxyBufferLow", t.ProxyBufferLow, 1024, 64 << 20);
-            if (t.ProxyBufferLow >= t.ProxyBufferHigh)
-            {
-                context.Add($"{path}/proxyBufferLow", $"proxyBufferLow ({t.ProxyBufferLow}) must be below proxyBufferHigh ({t.ProxyBufferHigh})");
-            }
+            Tcp(context, path, t);
             context.OneOf(path, "proxyProtocol", t.ProxyProtocol, ProxyProtocols);
             context.Cidrs(path, "acceptProxyProtocolFrom", t.AcceptProxyProtocolFrom);
         }
@@ -201,6 +194,62 @@ internal sealed class ProfileValidator : IConfigValidator
                 }
                 seen.TryAdd(host, (name, d.KeyAlgorithm));
             }
+        }
+    }
+
+    /// <summary>
+    /// Every knob within what the kernel takes, so nothing saved is silently clamped or ignored when applied: buffers at
+    /// or above the kernel's minimum (tcp_wmem / tcp_rmem), a congestion algorithm this kernel has, the kernel's ranges
+    /// for keep-alive, MSS and FIN_WAIT2, no negative times.
+    /// </summary>
+    private static void Tcp(ValidationContext context, string path, TcpProfile t)
+    {
+        context.Range(path, "keepAliveTime", t.KeepAliveTime, 0, 32767);
+        context.Range(path, "keepAliveInterval", t.KeepAliveInterval, 1, 32767);
+        context.Range(path, "keepAliveProbes", t.KeepAliveProbes, 1, 127);
+        Buffer(context, path, "sendBufferSize", t.SendBufferSize, KernelTcp.MinSendBuffer());
+        Buffer(context, path, "receiveBufferSize", t.ReceiveBufferSize, KernelTcp.MinReceiveBuffer());
+        context.Range(path, "proxyBufferHigh", t.ProxyBufferHigh, 4096, 64 << 20);
+        context.Range(path, "proxyBufferLow", t.ProxyBufferLow, 1024, 64 << 20);
+        if (t.ProxyBufferLow >= t.ProxyBufferHigh)
+        {
+            context.Add($"{path}/proxyBufferLow", $"proxyBufferLow ({t.ProxyBufferLow}) must be below proxyBufferHigh ({t.ProxyBufferHigh})");
+        }
+        if (t.CongestionControl is { } cc && !BuiltIns.IsBuiltIn("profiles/tcp", t.Name))
+        {
+            var available = KernelTcp.AvailableCongestionControl();
+            if (!available.Contains(cc, StringComparer.Ordinal))
+            {
+                context.Add($"{path}/congestionControl", $"this kernel has no congestion control '{cc}'; available: {string.Join(", ", available)}");
+            }
+        }
+        context.Range(path, "notSentLowat", t.NotSentLowat, 0, 64 << 20);
+        context.Range(path, "userTimeout", t.UserTimeout, 0, 86400);
+        if (t.MaxSegmentSize != 0)
+        {
+            // TCP_MIN_MSS and MAX_TCP_WINDOW: setsockopt(TCP_MAXSEG) refuses anything outside.
+            context.Range(path, "maxSegmentSize", t.MaxSegmentSize, 88, 32767);
+        }
+        context.Range(path, "deferAccept", t.DeferAccept, 0, 3600);
+        // TCP_LINGER2 is capped at TCP_FIN_TIMEOUT_MAX (120 s).
+        context.Range(path, "lingerTimeout", t.LingerTimeout, -1, 120);
+        context.Range(path, "zeroWindowTimeout", t.ZeroWindowTimeout, 0, 86400);
+        context.Range(path, "synBacklog", t.SynBacklog, 1, 65535);
+    }
+
+    private static void Buffer(ValidationContext context, string path, string field, int value, int kernelMin)
+    {
+        if (value == 0)
+        {
+            return;
+        }
+        if (value < kernelMin)
+        {
+            context.Add($"{path}/{field}", $"{field} {value} is below the kernel's minimum of {kernelMin} bytes (0 leaves the buffer to kernel autotuning)");
+        }
+        else
+        {
+            context.Range(path, field, value, kernelMin, 64 << 20);
         }
     }
 

@@ -48,10 +48,30 @@ internal sealed class VirtualServerValidator : IConfigValidator
             context.Reference(path, "pool", v.Pool, ConfigKinds.Pools);
             context.Range(path, "connectionLimit", v.ConnectionLimit, 0, int.MaxValue);
             ValidateProfiles(context, v, path);
+            context.Reference(path, "clientSideTcp", v.ClientSideTcp, ConfigKinds.TcpProfiles);
+            context.Reference(path, "serverSideTcp", v.ServerSideTcp, ConfigKinds.TcpProfiles);
+            ValidateFastOpen(context, v, path);
             ValidateRules(context, v, path);
             ValidatePersistence(context, v, path, "persistence", v.Persistence);
             ValidatePersistence(context, v, path, "fallbackPersistence", v.FallbackPersistence);
             ValidateTranslation(context, v, path);
+        }
+    }
+
+    /// <summary>Fast Open the kernel would ignore is refused: listeners need bit 2 of net.ipv4.tcp_fastopen, connects bit 1.</summary>
+    private static void ValidateFastOpen(ValidationContext context, VirtualServer v, string path)
+    {
+        var shared = v.Profiles.Select(n => context.Config.Profiles.Tcp.FirstOrDefault(t => t.Name == n)).FirstOrDefault(t => t is not null);
+        var client = v.ClientSideTcp is null ? shared : context.Config.Profiles.Tcp.FirstOrDefault(t => t.Name == v.ClientSideTcp);
+        var server = v.ServerSideTcp is null ? shared : context.Config.Profiles.Tcp.FirstOrDefault(t => t.Name == v.ServerSideTcp);
+        var sysctl = DataPlane.Transport.SocketOptions.KernelTcp.FastOpen();
+        if (client is { FastOpen: true } && (sysctl & 2) == 0)
+        {
+            context.Add($"{path}/{(v.ClientSideTcp is null ? "profiles" : "clientSideTcp")}", $"tcp profile '{client.Name}' has fastOpen, but this kernel's net.ipv4.tcp_fastopen ({sysctl}) does not let listeners accept it (bit 2)");
+        }
+        if (server is { FastOpen: true } && (sysctl & 1) == 0)
+        {
+            context.Add($"{path}/{(v.ServerSideTcp is null ? "profiles" : "serverSideTcp")}", $"tcp profile '{server.Name}' has fastOpen, but this kernel's net.ipv4.tcp_fastopen ({sysctl}) does not let connects use it (bit 1)");
         }
     }
 

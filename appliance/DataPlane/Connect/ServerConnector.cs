@@ -192,7 +192,7 @@ public sealed class ServerConnector
             };
             try
             {
-                var socket = await _transport.ConnectAsync(endpoint, source, plan.ConnectTimeoutMs, plan.Tcp.NoDelay).ConfigureAwait(false);
+                var socket = await _transport.ConnectAsync(endpoint, source, plan.ConnectTimeoutMs, plan.ServerTcp).ConfigureAwait(false);
                 var memberCounters = _counters.Member(member);
                 socket.Meter(receiveIsIn: false, memberCounters, ctx.PoolCounters);
                 var side = new ProxySide(socket, plan.ServerBufferSize, zeroByteReads: false);

@@ -106,9 +106,8 @@ public sealed class TcpProxy : Pipeline.Layers.IConnectionProtocol
             var down = new Channel(ctx, server.Side, toClient, toServer, isRequest: false, serverHeld ? rules : null);
             up.Peer = down;
             down.Peer = up;
-            var size = ctx.Plan.L4BufferSize;
-            var upTask = up.RunAsync(size);
-            var downTask = down.RunAsync(size);
+            var upTask = up.RunAsync(ctx.Plan.L4BufferSize);
+            var downTask = down.RunAsync(ctx.Plan.L4ServerBufferSize);
             await Task.WhenAll(upTask, downTask).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)

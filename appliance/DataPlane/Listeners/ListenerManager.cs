@@ -85,7 +85,7 @@ public sealed class ListenerManager : IHostedService, IDisposable
                     var plan = existing.Plan;
                     if (!ReferenceEquals(plan.Runtime, v) || plan.Snapshot.Generation != snapshot.Generation)
                     {
-                        existing.Update(new VirtualPlan(v, snapshot, _counters.Virtual(v.Name), plan.Snat));
+                        existing.Update(new VirtualPlan(v, snapshot, _counters.Virtual(v.Name), plan.Snat, _counters.Tcp(v.Name)));
                         DataPlaneLog.ListenerReconfigured(_logger, v.Name, snapshot.Generation);
                     }
                     if (existing.State == ListenerState.Error)
@@ -96,7 +96,7 @@ public sealed class ListenerManager : IHostedService, IDisposable
                     next[v.Name] = existing;
                     continue;
                 }
-                var listener = new VirtualListener(new VirtualPlan(v, snapshot, _counters.Virtual(v.Name), null), _handler, _transport, _logger);
+                var listener = new VirtualListener(new VirtualPlan(v, snapshot, _counters.Virtual(v.Name), null, _counters.Tcp(v.Name)), _handler, _transport, _logger);
                 toStart.Add(listener);
                 next[v.Name] = listener;
             }

@@ -46,7 +46,16 @@ public sealed class VirtualListener
 
     public int Active => Volatile.Read(ref _active);
 
-    public void Update(VirtualPlan plan) => Volatile.Write(ref _plan, plan);
+    public void Update(VirtualPlan plan)
+    {
+        var before = Volatile.Read(ref _plan);
+        Volatile.Write(ref _plan, plan);
+        // Accepted sockets inherit the listener's options: a changed client-side profile is set on the listener.
+        if (!before.ClientTcp.Profile.Equals(plan.ClientTcp.Profile))
+        {
+            _socket?.Reconfigure(plan.ClientTcp);
+        }
+    }
 
     /// <summary>Binds and starts accepting; a bind error leaves the listener in <see cref="ListenerState.Error"/> with the OS message.</summary>
     public bool Start()
@@ -62,7 +71,7 @@ public sealed class VirtualListener
         ITransportListener socket;
         try
         {
-            socket = _transport.Listen(EndPoint, new ListenOptions(Backlog: 4096, NoDelay: Plan.Tcp.NoDelay), _accepted);
+            socket = _transport.Listen(EndPoint, new ListenOptions(Plan.ClientTcp), _accepted);
         }
         catch (SocketException ex)
         {

@@ -90,7 +90,34 @@ public sealed class ProxyContext : Timed
             server.Abort();
             return;
         }
-        Client.Abort();
-        Server?.Abort();
+        // Each side's tcp profile says whether its peer sees a reset or a FIN (resetOnTimeout). FIN sides are marked
+        // first, so the clean-up that a reset side's failure starts closes them with FIN too.
+        var live = Server;
+        var clientReset = Plan.ClientTcp.Profile.ResetOnTimeout;
+        var serverReset = Plan.ServerTcp.Profile.ResetOnTimeout;
+        if (!clientReset)
+        {
+            Client.PreferFin();
+        }
+        if (!serverReset)
+        {
+            live?.PreferFin();
+        }
+        if (clientReset)
+        {
+            Client.Abort();
+        }
+        if (serverReset)
+        {
+            live?.Abort();
+        }
+        if (!clientReset)
+        {
+            Client.CloseWithFin();
+        }
+        if (!serverReset)
+        {
+            live?.CloseWithFin();
+        }
     }
 }

@@ -6,6 +6,7 @@ using Fulcrum.Appliance.DataPlane.Snat;
 using Fulcrum.Appliance.Http;
 using Fulcrum.Appliance.DataPlane.Logging;
 using Fulcrum.Appliance.Stats;
+using Fulcrum.Appliance.DataPlane.Transport.SocketOptions;
 
 namespace Fulcrum.Appliance.DataPlane.Pipeline;
 
@@ -16,8 +17,12 @@ namespace Fulcrum.Appliance.DataPlane.Pipeline;
 /// </summary>
 public sealed class VirtualPlan
 {
-    public VirtualPlan(RuntimeVirtual runtime, RuntimeSnapshot snapshot, TrafficCounters counters, SnatAddresses? previousSnat)
+    public VirtualPlan(RuntimeVirtual runtime, RuntimeSnapshot snapshot, TrafficCounters counters, SnatAddresses? previousSnat, VirtualTcpTelemetry? tcpTelemetry = null)
     {
+        // The tcp profile issue: each side's profile as socket options (client side on the listener, server side per connect).
+        tcpTelemetry ??= new VirtualTcpTelemetry();
+        ClientTcp = new TcpSocketOptions(runtime.ClientTcp, tcpTelemetry.ClientSide);
+        ServerTcp = new TcpSocketOptions(runtime.ServerTcp, tcpTelemetry.ServerSide);
         Runtime = runtime;
         Snapshot = snapshot;
         Counters = counters;
@@ -27,9 +32,9 @@ public sealed class VirtualPlan
         HttpLimits = runtime.Http is null ? HttpParserLimits.Default : HttpParserLimits.From(runtime.Http);
         // Responses come from members we trust more; their heads may be as big as the largest allowed request head.
         ResponseLimits = new HttpParserLimits(8192, Math.Max(HttpLimits.MaxHeaderBytes, 65536), Math.Max(HttpLimits.MaxHeaderCount, 200));
-        AcceptProxyFrom = new CidrSet(runtime.Tcp.AcceptProxyProtocolFrom);
+        AcceptProxyFrom = new CidrSet(runtime.ClientTcp.AcceptProxyProtocolFrom);
         TrustedXForwardedFor = runtime.Http is null ? CidrSet.Empty : new CidrSet(runtime.Http.TrustedXForwardedFor);
-        SendProxyProtocol = runtime.Tcp.ProxyProtocol switch
+        SendProxyProtocol = runtime.ServerTcp.ProxyProtocol switch
         {
             "v1" => ProxyProtocolVersion.V1,
             "v2" => ProxyProtocolVersion.V2,
@@ -47,11 +52,14 @@ public sealed class VirtualPlan
             // Keep the spreading state when the addresses did not change, so a config edit does not reset the rotation.
             Snat = previousSnat is not null && previousSnat.SameAs(addresses) ? previousSnat : new SnatAddresses(addresses);
         }
-        ConnectTimeoutMs = Math.Max(1, Tcp.ConnectTimeout) * 1000L;
-        IdleTimeoutMs = Tcp.IdleTimeout * 1000L;
-        CollectTimeoutMs = Tcp.CollectTimeout * 1000L;
-        ServerBufferSize = Math.Clamp(Tcp.ProxyBufferHigh / 2, 4096, 64 * 1024);
-        L4BufferSize = Math.Clamp(Tcp.ProxyBufferHigh / 2, 4096, 256 * 1024);
+        ConnectTimeoutMs = Math.Max(1, runtime.ServerTcp.ConnectTimeout) * 1000L;
+        // One deadline covers the proxied connection: it is idle when neither side moves, so the shorter side's wins.
+        IdleTimeoutMs = new[] { runtime.ClientTcp.IdleTimeout, runtime.ServerTcp.IdleTimeout }.Where(t => t > 0).DefaultIfEmpty(0).Min() * 1000L;
+        CollectTimeoutMs = runtime.ClientTcp.CollectTimeout * 1000L;
+        // Each side's proxy buffer bounds what the proxy holds of the bytes it reads from that side.
+        ServerBufferSize = Math.Clamp(runtime.ServerTcp.ProxyBufferHigh / 2, 4096, 64 * 1024);
+        L4BufferSize = Math.Clamp(runtime.ClientTcp.ProxyBufferHigh / 2, 4096, 256 * 1024);
+        L4ServerBufferSize = Math.Clamp(runtime.ServerTcp.ProxyBufferHigh / 2, 4096, 256 * 1024);
         // Validation refuses a bad value; a store written before it did may still hold one, which must never reach the wire.
         ServerHeaderValue = Http?.ServerHeaderValue is { } s && Config.Validation.HeaderGrammar.FieldValueProblem(s) is null
             ? System.Text.Encoding.ASCII.GetBytes("Server: " + s + "\r\n")
@@ -93,6 +101,12 @@ public sealed class VirtualPlan
 
     public TcpProfile Tcp { get; }
 
+    /// <summary>The client side's tcp profile as socket options (<c>clientSideTcp</c>, else the tcp profile).</summary>
+    public TcpSocketOptions ClientTcp { get; }
+
+    /// <summary>The server side's tcp profile as socket options (<c>serverSideTcp</c>, else the tcp profile).</summary>
+    public TcpSocketOptions ServerTcp { get; }
+
     public HttpProfile? Http { get; }
 
     public OneConnectProfile? OneConnect { get; }
@@ -121,7 +135,11 @@ public sealed class VirtualPlan
 
     public int ServerBufferSize { get; }
 
+    /// <summary>The L4 pump's buffer for bytes read from the client (client side proxyBufferHigh).</summary>
     public int L4BufferSize { get; }
+
+    /// <summary>The L4 pump's buffer for bytes read from the member (server side proxyBufferHigh).</summary>
+    public int L4ServerBufferSize { get; }
 
     /// <summary>The whole <c>Server: value</c> line for serverHeaderAction replace.</summary>
     public byte[] ServerHeaderValue { get; }

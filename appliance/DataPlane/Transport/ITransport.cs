@@ -23,7 +23,8 @@ public interface ITransport : IDisposable
     /// <paramref name="source"/> when set, within <paramref name="timeoutMs"/>. Throws <see cref="System.Net.Sockets.SocketException"/>
     /// (TimedOut on the timeout) or <see cref="Snat.TransparentModeException"/>.
     /// </summary>
-    ValueTask<TransportSocket> ConnectAsync(IPEndPoint remote, SourceBind source, long timeoutMs, bool noDelay);
+    /// <paramref name="tcp"/> (the server side's tcp profile) is set on the socket before it connects.
+    ValueTask<TransportSocket> ConnectAsync(IPEndPoint remote, SourceBind source, long timeoutMs, SocketOptions.TcpSocketOptions tcp);
 
     /// <summary>The loop the calling code runs on (-1 off every loop); OneConnect keeps idle connections per loop.</summary>
     int CurrentLoop { get; }
@@ -37,10 +38,12 @@ public interface ITransport : IDisposable
 
 public interface ITransportListener : IDisposable
 {
+    /// <summary>The client side's tcp profile changed: set it on the listening sockets (new connections inherit it) and listen again with its backlog.</summary>
+    void Reconfigure(SocketOptions.TcpSocketOptions tcp);
 }
 
-/// <summary>How a listener is set up.</summary>
-public readonly record struct ListenOptions(int Backlog, bool NoDelay);
+/// <summary>How a listener is set up: the client side's tcp profile, set on the listening socket (accepted sockets inherit it) with its synBacklog.</summary>
+public readonly record struct ListenOptions(SocketOptions.TcpSocketOptions Tcp);
 
 /// <summary>The server side's source: none (the kernel picks), a SNAT address (port picked at connect), or the client's own address (transparent).</summary>
 public readonly record struct SourceBind(IPAddress? Address, bool Transparent)

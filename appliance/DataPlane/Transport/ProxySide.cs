@@ -197,6 +197,14 @@ public sealed class ProxySide : IDisposable
     /// <summary>Closes the socket with a reset (linger 0): used for timeouts and errors, so the peer sees the abort.</summary>
     public void Abort()
     {
+        if (_finOnAbort)
+        {
+            // A timeout closes this side with FIN (tcp profile resetOnTimeout false): the FIN goes before the close,
+            // so the peer reads an end of stream even where disposing under a pending read resets (System.Net.Sockets).
+            Transport.ShutdownSend();
+            Dispose();
+            return;
+        }
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
@@ -204,6 +212,22 @@ public sealed class ProxySide : IDisposable
         Transport.Abort();
         Stream.Dispose();
     }
+
+    /// <summary>
+    /// A timeout's close without a reset (tcp profile resetOnTimeout false): FIN now, a waiting read returns 0, and the
+    /// aborts that the protocol's clean-up makes afterwards close this side gracefully too.
+    /// </summary>
+    public void CloseWithFin()
+    {
+        PreferFin();
+        Transport.ShutdownSend();
+        Transport.ShutdownReceive();
+    }
+
+    /// <summary>Marks this side so any later <see cref="Abort"/> closes it with FIN (set before the other side is reset).</summary>
+    public void PreferFin() => _finOnAbort = true;
+
+    private volatile bool _finOnAbort;
 
     public void Dispose()
     {

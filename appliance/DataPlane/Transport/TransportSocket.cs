@@ -15,6 +15,13 @@ public abstract class TransportSocket : IDisposable
     private TrafficCounters? _a;
     private TrafficCounters? _b;
     private bool _receiveIsIn;
+    private SocketOptions.TcpSocketOptions? _tcp;
+
+    /// <summary>The tcp profile's quick-ACK mode: the kernel leaves it on its own, so it is set again after every read.</summary>
+    protected bool RearmQuickAck { get; private set; }
+
+    /// <summary>The socket's descriptor while it is open (-1 after), for the socket options code.</summary>
+    protected abstract int Descriptor { get; }
 
     /// <summary>The peer's address (the client on the client side, the member on the server side).</summary>
     public abstract IPEndPoint RemoteEndPoint { get; }
@@ -65,6 +72,29 @@ public abstract class TransportSocket : IDisposable
     public abstract bool HasUnsolicitedInput();
 
     public abstract void SetNoDelay(bool value);
+
+    /// <summary>
+    /// An accepted or connected socket's tcp profile (the listener or the connect already set the options the kernel
+    /// keeps): quick-ACK mode, a sampled read-back of the options in force, and TCP_INFO into the side's figures at close.
+    /// </summary>
+    public void UseTcpOptions(SocketOptions.TcpSocketOptions options, bool serverSide)
+    {
+        var fd = Descriptor;
+        if (fd < 0)
+        {
+            return;
+        }
+        _tcp = options;
+        RearmQuickAck = options.QuickAck;
+        options.ApplyEstablished(fd);
+        if (options.Telemetry.ShouldSample())
+        {
+            options.Telemetry.ReadConnection(fd, serverSide);
+        }
+    }
+
+    /// <summary>Called by the transport with the descriptor just before it is closed.</summary>
+    protected void BeforeClose(int fd) => _tcp?.Telemetry.RecordClosed(fd);
 
     /// <summary>
     /// Moves an idle connection (nothing pending on it) to the caller's event loop, so a OneConnect connection opened on

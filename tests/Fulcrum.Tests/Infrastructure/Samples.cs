@@ -28,7 +28,7 @@ public static class Samples
             ("monitors", "web-http", """{"name":"web-http","type":"http","interval":5,"timeout":16,"send":"GET / HTTP/1.1\r\nHost: a\r\n\r\n","receive":"200 OK"}""", "interval", "3"),
             ("nodes", "n1", """{"name":"n1","address":"10.0.0.1","monitors":["tcp"]}""", "ratio", "2"),
             ("pools", "web", """{"name":"web","loadBalancingMode":"round-robin","monitors":["web-http"],"minActiveMembers":0,"members":[{"address":"127.0.0.1","port":9001,"ratio":1,"priorityGroup":0,"connectionLimit":0,"state":"enabled"}]}""", "loadBalancingMode", "\"least-connections\""),
-            ("profiles/tcp", "tcp-wan", """{"name":"tcp-wan","connectTimeout":3,"idleTimeout":600}""", "idleTimeout", "900"),
+            ("profiles/tcp", "tcp-wan", """{"name":"tcp-wan","connectTimeout":3,"idleTimeout":600,"congestionControl":"reno","keepAliveTime":600,"lingerTimeout":0}""", "idleTimeout", "900"),
             ("profiles/http", "http-xff", """{"name":"http-xff","insertXForwardedFor":true}""", "insertVia", "true"),
             ("profiles/client-ssl", "site-ssl", """{"name":"site-ssl","certificate":"site"}""", "clientCertificate", "\"ignore\""),
             ("profiles/server-ssl", "reencrypt", """{"name":"reencrypt","serverName":"backend.test"}""", "verifyServer", "true"),
@@ -36,7 +36,7 @@ public static class Samples
             ("profiles/persistence", "sticky", """{"name":"sticky","method":"cookie","cookieName":"srv"}""", "timeout", "600"),
             ("rules", "redirect", """{"name":"redirect","source":"when('HTTP_REQUEST', ctx => ctx.http.redirect('https://' + ctx.http.host + ctx.http.uri));"}""", "description", "\"to https\""),
             ("datagroups", "blocked", """{"name":"blocked","type":"string","records":{"/admin":"","/debug":""}}""", "records", """{"/admin":"","/debug":"","/secret":""}"""),
-            ("virtuals", "www", """{"name":"www","destination":"127.0.0.1:18000","type":"standard","pool":"web","profiles":["tcp","http-xff","oc"],"rules":["redirect"],"persistence":"sticky","sourceAddressTranslation":"automap","connectionLimit":0,"enabled":true}""", "connectionLimit", "100"),
+            ("virtuals", "www", """{"name":"www","destination":"127.0.0.1:18000","type":"standard","pool":"web","profiles":["tcp","http-xff","oc"],"clientSideTcp":"tcp-wan","serverSideTcp":"tcp-lan-optimized","rules":["redirect"],"persistence":"sticky","sourceAddressTranslation":"automap","connectionLimit":0,"enabled":true}""", "connectionLimit", "100"),
         ];
     }
 }

@@ -18,8 +18,8 @@ public sealed class ClientPipeline
     public IConnectionProtocol Protocol { get; }
 
     /// <summary>
-    /// Layers for <paramref name="plan"/>, in this order: socket options (the TCP profile issue adds its layer here),
-    /// PROXY protocol in from trusted fronts (on the transport, under TLS), TLS (the client-ssl layer, added by the TLS
+    /// Layers for <paramref name="plan"/>, in this order: socket options (set by the transport before this runs: the
+    /// client-side tcp profile lives on the listener and accepted sockets inherit it, see docs/TCP.md), PROXY protocol in from trusted fronts (on the transport, under TLS), TLS (the client-ssl layer, added by the TLS
     /// issue, ends with <see cref="Transport.ProxySide.Wrap"/>). The protocol selector then picks the L4 pump or
     /// HTTP/1.1 from the profiles; HTTP/2 will be picked by ALPN or the connection preface.
     /// </summary>

@@ -16,18 +16,18 @@ internal sealed unsafe class EpollListener : ILoopHandler, ILoopTimer
     private readonly EventLoop _loop;
     private readonly IPEndPoint _endpoint;
     private readonly IPEndPoint? _local;
-    private readonly bool _noDelay;
+    private SocketOptions.TcpSocketOptions _tcp;
     private readonly Action<TransportSocket> _accepted;
     private int _fd;
     private uint _gen;
     private bool _paused;
 
-    private EpollListener(EventLoop loop, int fd, IPEndPoint endpoint, bool noDelay, Action<TransportSocket> accepted)
+    private EpollListener(EventLoop loop, int fd, IPEndPoint endpoint, SocketOptions.TcpSocketOptions tcp, Action<TransportSocket> accepted)
     {
         _loop = loop;
         _fd = fd;
         _endpoint = endpoint;
-        _noDelay = noDelay;
+        _tcp = tcp;
         _accepted = accepted;
         // A wildcard listener learns each connection's local address from getsockname, on first use only.
         _local = endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any) ? null : endpoint;
@@ -50,15 +50,17 @@ internal sealed unsafe class EpollListener : ILoopHandler, ILoopTimer
         {
             SetInt(fd, SOL_IPV6, IPV6_V6ONLY, 1);
         }
+        options.Tcp.ApplyListener(fd);
         var sa = stackalloc byte[SockAddrSize];
         var len = WriteSockAddr(endpoint, sa);
-        if (bind(fd, sa, len) != 0 || listen(fd, options.Backlog) != 0)
+        if (bind(fd, sa, len) != 0 || listen(fd, options.Tcp.Backlog) != 0)
         {
             var errno = Errno;
             close(fd);
             throw Exception(errno);
         }
-        var listener = new EpollListener(loop, fd, endpoint, options.NoDelay, accepted);
+        options.Tcp.Telemetry.ReadListener(fd, options.Tcp.Backlog);
+        var listener = new EpollListener(loop, fd, endpoint, options.Tcp, accepted);
         loop.Post(static l => ((EpollListener)l!).Join(), listener);
         return listener;
     }
@@ -96,12 +98,9 @@ internal sealed unsafe class EpollListener : ILoopHandler, ILoopTimer
                 }
                 continue; // ECONNABORTED and the like: that one connection is gone, the next may be fine
             }
-            if (_noDelay)
-            {
-                SetInt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
-            }
             // Most clients send their first bytes with (or right after) the handshake: try the first read at once.
             var socket = new EpollSocket(_loop, fd, ReadSockAddr(sa), _local, readReady: true);
+            socket.UseTcpOptions(_tcp, serverSide: false);
             _accepted(socket);
         }
     }
@@ -113,6 +112,22 @@ internal sealed unsafe class EpollListener : ILoopHandler, ILoopTimer
             _paused = false;
             _loop.Register(_fd, _gen, edge: false);
         }
+    }
+
+    /// <summary>Sets a changed client-side profile on the listening socket, on its loop (the descriptor is the loop's to close).</summary>
+    public void Reconfigure(SocketOptions.TcpSocketOptions tcp)
+    {
+        _loop.Post(static state =>
+        {
+            var (listener, tcp) = ((EpollListener, SocketOptions.TcpSocketOptions))state!;
+            if (listener._fd >= 0)
+            {
+                tcp.ApplyListener(listener._fd);
+                listen(listener._fd, tcp.Backlog);
+                tcp.Telemetry.ReadListener(listener._fd, tcp.Backlog);
+                listener._tcp = tcp;
+            }
+        }, (this, tcp));
     }
 
     /// <summary>Closes the listening socket on its loop; established connections are not touched.</summary>
@@ -138,6 +153,14 @@ internal sealed class EpollListenerGroup : ITransportListener
     private readonly EpollListener[] _listeners;
 
     public EpollListenerGroup(EpollListener[] listeners) => _listeners = listeners;
+
+    public void Reconfigure(SocketOptions.TcpSocketOptions tcp)
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.Reconfigure(tcp);
+        }
+    }
 
     public void Dispose()
     {

@@ -54,6 +54,8 @@ internal sealed unsafe class EpollSocket : TransportSocket, ILoopHandler, ILoopT
 
     public override bool IsDisposed => _disposed;
 
+    protected override int Descriptor => _fd;
+
     public override ValueTask<int> ReceiveAsync(Memory<byte> buffer)
     {
         if (!_loop.IsCurrent)
@@ -274,6 +276,10 @@ internal sealed unsafe class EpollSocket : TransportSocket, ILoopHandler, ILoopT
         {
             _readReady = _peerDone;
         }
+        if (n > 0 && RearmQuickAck)
+        {
+            SetInt(_fd, IPPROTO_TCP, SocketOptions.TcpOptionNames.TCP_QUICKACK, 1);
+        }
         if (n > 0)
         {
             CountReceived((int)n);
@@ -489,6 +495,7 @@ internal sealed unsafe class EpollSocket : TransportSocket, ILoopHandler, ILoopT
             var linger = new Linger { OnOff = 1, Seconds = 0 };
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof(Linger));
         }
+        BeforeClose(fd);
         _loop.Detach(fd);
         _fd = -1;
         _gen = 0;
@@ -522,7 +529,7 @@ internal sealed unsafe class EpollSocket : TransportSocket, ILoopHandler, ILoopT
     }
 
     /// <summary>A new non-blocking socket toward <paramref name="remote"/>, bound as <paramref name="source"/> says; -errno on failure.</summary>
-    public static int Create(IPEndPoint remote, SourceBind source, bool noDelay)
+    public static int Create(IPEndPoint remote, SourceBind source, SocketOptions.TcpSocketOptions options)
     {
         var family = remote.AddressFamily == AddressFamily.InterNetworkV6 ? AF_INET6 : AF_INET;
         var fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -530,10 +537,7 @@ internal sealed unsafe class EpollSocket : TransportSocket, ILoopHandler, ILoopT
         {
             return -Errno;
         }
-        if (noDelay)
-        {
-            SetInt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
-        }
+        options.ApplyBeforeConnect(fd);
         if (source.Address is { } address)
         {
             int error;

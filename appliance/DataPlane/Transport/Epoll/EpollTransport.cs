@@ -57,27 +57,27 @@ internal sealed class EpollTransport : ITransport
         return new EpollListenerGroup([.. listeners]);
     }
 
-    public ValueTask<TransportSocket> ConnectAsync(IPEndPoint remote, SourceBind source, long timeoutMs, bool noDelay)
+    public ValueTask<TransportSocket> ConnectAsync(IPEndPoint remote, SourceBind source, long timeoutMs, SocketOptions.TcpSocketOptions tcp)
     {
         if (EventLoop.Current is { } loop)
         {
-            return ConnectOnLoopAsync(loop, remote, source, timeoutMs, noDelay);
+            return ConnectOnLoopAsync(loop, remote, source, timeoutMs, tcp);
         }
         // Off every loop (a monitor, a test): go to one, round robin.
         var chosen = _loops[(int)((uint)Interlocked.Increment(ref _nextLoop) % (uint)_loops.Length)];
-        return SwitchThenConnectAsync(chosen, remote, source, timeoutMs, noDelay);
+        return SwitchThenConnectAsync(chosen, remote, source, timeoutMs, tcp);
     }
 
-    private static async ValueTask<TransportSocket> SwitchThenConnectAsync(EventLoop loop, IPEndPoint remote, SourceBind source, long timeoutMs, bool noDelay)
+    private static async ValueTask<TransportSocket> SwitchThenConnectAsync(EventLoop loop, IPEndPoint remote, SourceBind source, long timeoutMs, SocketOptions.TcpSocketOptions tcp)
     {
         await loop.SwitchTo();
-        return await ConnectOnLoopAsync(loop, remote, source, timeoutMs, noDelay).ConfigureAwait(false);
+        return await ConnectOnLoopAsync(loop, remote, source, timeoutMs, tcp).ConfigureAwait(false);
     }
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
-    private static async ValueTask<TransportSocket> ConnectOnLoopAsync(EventLoop loop, IPEndPoint remote, SourceBind source, long timeoutMs, bool noDelay)
+    private static async ValueTask<TransportSocket> ConnectOnLoopAsync(EventLoop loop, IPEndPoint remote, SourceBind source, long timeoutMs, SocketOptions.TcpSocketOptions tcp)
     {
-        var fd = EpollSocket.Create(remote, source, noDelay);
+        var fd = EpollSocket.Create(remote, source, tcp);
         if (fd < 0)
         {
             throw Native.Exception(-fd);
@@ -89,6 +89,7 @@ internal sealed class EpollTransport : ITransport
             socket.Dispose();
             throw Native.Exception(error);
         }
+        socket.UseTcpOptions(tcp, serverSide: true);
         return socket;
     }
 

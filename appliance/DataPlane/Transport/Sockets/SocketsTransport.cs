@@ -31,8 +31,10 @@ internal sealed class SocketsTransport : ITransport
         try
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            options.Tcp.ApplyListener(Descriptor(socket));
             socket.Bind(endpoint);
-            socket.Listen(options.Backlog);
+            socket.Listen(options.Tcp.Backlog);
+            options.Tcp.Telemetry.ReadListener(Descriptor(socket), options.Tcp.Backlog);
         }
         catch
         {
@@ -40,11 +42,14 @@ internal sealed class SocketsTransport : ITransport
             throw;
         }
         var local = endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any) ? null : endpoint;
-        _ = AcceptLoopAsync(socket, local, options.NoDelay, accepted);
-        return new Listener(socket);
+        var listener = new Listener(socket, options.Tcp);
+        _ = AcceptLoopAsync(socket, local, listener, accepted);
+        return listener;
     }
 
-    private async Task AcceptLoopAsync(Socket listen, IPEndPoint? local, bool noDelay, Action<TransportSocket> accepted)
+    private static int Descriptor(Socket socket) => (int)socket.SafeHandle.DangerousGetHandle();
+
+    private async Task AcceptLoopAsync(Socket listen, IPEndPoint? local, Listener listener, Action<TransportSocket> accepted)
     {
         while (true)
         {
@@ -68,17 +73,19 @@ internal sealed class SocketsTransport : ITransport
                 await Task.Delay(50).ConfigureAwait(false);
                 continue;
             }
-            client.NoDelay = noDelay;
-            accepted(new SocketsTransportSocket(client, (IPEndPoint)client.RemoteEndPoint!, local));
+            // The options are the listener's, inherited by the kernel; this adds quick ACKs, the read-back and TCP_INFO at close.
+            var socket = new SocketsTransportSocket(client, (IPEndPoint)client.RemoteEndPoint!, local);
+            socket.UseTcpOptions(listener.Tcp, serverSide: false);
+            accepted(socket);
         }
     }
 
-    public async ValueTask<TransportSocket> ConnectAsync(IPEndPoint remote, SourceBind source, long timeoutMs, bool noDelay)
+    public async ValueTask<TransportSocket> ConnectAsync(IPEndPoint remote, SourceBind source, long timeoutMs, SocketOptions.TcpSocketOptions tcp)
     {
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.NoDelay = noDelay;
+            tcp.ApplyBeforeConnect(Descriptor(socket));
             if (source.Address is { } address)
             {
                 if (source.Transparent)
@@ -99,7 +106,9 @@ internal sealed class SocketsTransport : ITransport
             {
                 throw new SocketException((int)SocketError.TimedOut);
             }
-            return new SocketsTransportSocket(socket, remote, null);
+            var connected = new SocketsTransportSocket(socket, remote, null);
+            connected.UseTcpOptions(tcp, serverSide: true);
+            return connected;
         }
         catch
         {
@@ -112,8 +121,24 @@ internal sealed class SocketsTransport : ITransport
     {
     }
 
-    private sealed class Listener(Socket socket) : ITransportListener
+    private sealed class Listener(Socket socket, SocketOptions.TcpSocketOptions tcp) : ITransportListener
     {
+        public SocketOptions.TcpSocketOptions Tcp { get; private set; } = tcp;
+
+        public void Reconfigure(SocketOptions.TcpSocketOptions tcp)
+        {
+            try
+            {
+                tcp.ApplyListener(Descriptor(socket));
+                socket.Listen(tcp.Backlog);
+                tcp.Telemetry.ReadListener(Descriptor(socket), tcp.Backlog);
+                Tcp = tcp;
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
         public void Dispose() => socket.Dispose();
     }
 }

@@ -27,6 +27,8 @@ internal sealed class SocketsTransportSocket : TransportSocket
 
     public override bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    protected override int Descriptor => IsDisposed ? -1 : (int)_socket.SafeHandle.DangerousGetHandle();
+
     [AsyncMethodBuilder(typeof(Fulcrum.Appliance.DataPlane.Async.PooledValueTaskBuilder<>))]
     public override async ValueTask<int> ReceiveAsync(Memory<byte> buffer)
     {
@@ -34,6 +36,10 @@ internal sealed class SocketsTransportSocket : TransportSocket
         if (n > 0)
         {
             CountReceived(n);
+            if (RearmQuickAck)
+            {
+                Epoll.Native.SetInt(Descriptor, SocketOptions.TcpOptionNames.IPPROTO_TCP, SocketOptions.TcpOptionNames.TCP_QUICKACK, 1);
+            }
         }
         return n;
     }
@@ -94,6 +100,7 @@ internal sealed class SocketsTransportSocket : TransportSocket
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            BeforeClose((int)_socket.SafeHandle.DangerousGetHandle());
             _socket.Dispose();
         }
     }

@@ -1,3 +1,4 @@
+using Fulcrum.Appliance.DataPlane.Transport.SocketOptions;
 using System.Net;
 using System.Net.Sockets;
 using Fulcrum.Appliance.DataPlane.Transport;
@@ -24,7 +25,7 @@ public static class TestTransports
         var transport = Get(name);
         var port = FreePort.Next();
         var accepted = new TaskCompletionSource<TransportSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (transport.Listen(new IPEndPoint(IPAddress.Loopback, port), new ListenOptions(16, NoDelay: true), s => accepted.TrySetResult(s)))
+        using (transport.Listen(new IPEndPoint(IPAddress.Loopback, port), new ListenOptions(TcpSocketOptions.Default), s => accepted.TrySetResult(s)))
         {
             var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await peer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
@@ -39,7 +40,7 @@ public static class TestTransports
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
-        var connect = Get(name).ConnectAsync((IPEndPoint)listener.LocalEndPoint!, SourceBind.None, 5000, noDelay: true).AsTask();
+        var connect = Get(name).ConnectAsync((IPEndPoint)listener.LocalEndPoint!, SourceBind.None, 5000, TcpSocketOptions.Default).AsTask();
         var peer = await listener.AcceptAsync();
         return (peer, await connect);
     }

@@ -1,3 +1,4 @@
+using Fulcrum.Appliance.DataPlane.Transport.SocketOptions;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -164,7 +165,7 @@ public sealed class TransportTests
     {
         using var refusing = FreePort.Refusing(out var port);
         var ex = await Assert.ThrowsAsync<SocketException>(async () =>
-            await TestTransports.Get(transport).ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), SourceBind.None, 5000, noDelay: true));
+            await TestTransports.Get(transport).ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), SourceBind.None, 5000, TcpSocketOptions.Default));
         Assert.Equal(SocketError.ConnectionRefused, ex.SocketErrorCode);
     }
 
@@ -175,7 +176,7 @@ public sealed class TransportTests
         using var listener = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
         listener.Listen();
-        using var socket = await TestTransports.Get(transport).ConnectAsync((IPEndPoint)listener.LocalEndPoint!, SourceBind.None, 5000, noDelay: true);
+        using var socket = await TestTransports.Get(transport).ConnectAsync((IPEndPoint)listener.LocalEndPoint!, SourceBind.None, 5000, TcpSocketOptions.Default);
         using var peer = await listener.AcceptAsync();
         Assert.Equal(IPAddress.IPv6Loopback, socket.LocalEndPoint.Address);
         Assert.Equal(((IPEndPoint)peer.RemoteEndPoint!).Port, socket.LocalEndPoint.Port);
@@ -210,8 +211,8 @@ public sealed class TransportTests
         var t = TestTransports.Get(transport);
         var port = FreePort.Next();
         var endpoint = new IPEndPoint(IPAddress.Loopback, port);
-        t.Listen(endpoint, new ListenOptions(16, true), s => s.Dispose()).Dispose();
-        using (t.Listen(endpoint, new ListenOptions(16, true), s => s.Dispose()))
+        t.Listen(endpoint, new ListenOptions(TcpSocketOptions.Default), s => s.Dispose()).Dispose();
+        using (t.Listen(endpoint, new ListenOptions(TcpSocketOptions.Default), s => s.Dispose()))
         {
             using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await client.ConnectAsync(endpoint);
@@ -221,7 +222,7 @@ public sealed class TransportTests
             using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             taken.Bind(endpoint);
             taken.Listen();
-            t.Listen(endpoint, new ListenOptions(16, true), s => s.Dispose()).Dispose();
+            t.Listen(endpoint, new ListenOptions(TcpSocketOptions.Default), s => s.Dispose()).Dispose();
         });
         Assert.Equal(SocketError.AddressAlreadyInUse, ex.SocketErrorCode);
     }
