@@ -38,18 +38,32 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
             ctx.Fail(TerminationCause.Resource);
             return false;
         }
-        var observer = new HandshakeObserverStream(ctx.Client.Stream);
-        var ssl = new ClientTlsStream(observer, material);
+        ClientTlsStream? ssl = null;
         try
         {
             ctx.SetDeadline(material.HandshakeTimeoutMs, TerminationCause.ClientTimeout);
-            await ssl.AuthenticateAsServerAsync(ClientTlsMaterial.Select, material, CancellationToken.None).ConfigureAwait(false);
+            // The ClientHello is read here first: the certificate is chosen by what it offers (SNI; ECDSA or RSA), then
+            // the TLS library gets the same bytes again.
+            var (parse, hello, _, read, length) = await ClientHelloReader.ReadAsync(ctx.Client.Stream).ConfigureAwait(false);
+            if (parse != Scripting.Wire.Tls.ClientHelloParse.Ok)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(read);
+                var refused = parse == Scripting.Wire.Tls.ClientHelloParse.Invalid ? TlsFailureReason.NotTls : TlsFailureReason.Closed;
+                counters.Failed(ctx.Cause == TerminationCause.ClientTimeout ? TlsFailureReason.Timeout : refused);
+                ctx.Fail(ctx.Cause == TerminationCause.ClientTimeout ? TerminationCause.ClientTimeout : refused == TlsFailureReason.Closed ? TerminationCause.ClientClosed : TerminationCause.ClientTls);
+                return false;
+            }
+            var observer = new HandshakeObserverStream(new ReplayStream(ctx.Client.Stream, read, length));
+            ssl = new ClientTlsStream(observer, material) { ClientHello = hello };
+            var options = material.For(hello!.ServerName, hello.OffersEcdsa);
+            await ssl.AuthenticateAsServerAsync(options, CancellationToken.None).ConfigureAwait(false);
             ctx.ClearDeadline();
+            counters.Handshake(observer.Resumed);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var reason = TlsFailures.Classify(ex, out var message);
-            if (ssl.CertificateFailure is { } refused)
+            if (ssl?.CertificateFailure is { } refused)
             {
                 reason = refused;
                 message = "client certificate " + ssl.VerifyResult;
@@ -66,14 +80,13 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
                 TlsFailureReason.Closed => TerminationCause.ClientClosed,
                 _ => TerminationCause.ClientTls,
             });
-            ssl.Dispose();
+            ssl?.Dispose();
             return false;
         }
         finally
         {
             counters.Exit();
         }
-        counters.Handshake(observer.Resumed);
         ctx.Client.Wrap(ssl);
         return true;
     }

@@ -17,6 +17,9 @@ public sealed class ClientTlsStream : SslStream
 
     public ClientTlsMaterial Material { get; }
 
+    /// <summary>The ClientHello as read before the handshake (what the certificate was chosen by).</summary>
+    public Scripting.Wire.Tls.TlsClientHello? ClientHello { get; internal set; }
+
     /// <summary><c>none</c> (no certificate asked or sent), <c>ok</c>, or why it was refused: <c>untrusted</c>, <c>revoked</c>, <c>expired</c>, <c>depth</c>, <c>invalid</c>, <c>missing</c>.</summary>
     public string VerifyResult { get; internal set; } = "none";
 

@@ -9,7 +9,7 @@ internal sealed class TlsRuleFacts : IRuleSsl
 
     public TlsRuleFacts(ClientTlsStream ssl) => _ssl = ssl;
 
-    public string? ServerName => string.IsNullOrEmpty(_ssl.TargetHostName) ? null : _ssl.TargetHostName;
+    public string? ServerName => _ssl.ClientHello?.ServerName ?? (string.IsNullOrEmpty(_ssl.TargetHostName) ? null : _ssl.TargetHostName);
 
     public string? Protocol => _ssl.SslProtocol switch
     {
