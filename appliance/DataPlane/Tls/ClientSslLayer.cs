@@ -13,9 +13,14 @@ namespace Fulcrum.Appliance.DataPlane.Tls;
 /// </summary>
 internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
 {
+    private readonly IProxyEventSink _events;
     private readonly ILogger _logger;
 
-    public ClientSslLayer(ILogger logger) => _logger = logger;
+    public ClientSslLayer(IProxyEventSink events, ILogger logger)
+    {
+        _events = events;
+        _logger = logger;
+    }
 
     public async ValueTask<bool> OnAcceptedAsync(ProxyContext ctx)
     {
@@ -55,10 +60,22 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
             }
             var observer = new HandshakeObserverStream(new ReplayStream(ctx.Client.Stream, read, length));
             ssl = new ClientTlsStream(observer, material) { ClientHello = hello };
-            var options = material.For(hello!.ServerName, hello.OffersEcdsa);
+            ctx.ClientTls = ssl;
+            // CLIENTSSL_CLIENTHELLO: what the client offers, before a certificate is chosen; a rule may pick the
+            // certificate (ctx.ssl.certificate), the pool, or end the connection.
+            if (_events.IsActive(ctx) && ctx.Rules is not null
+                && await _events.OnEventAsync(ProxyEvent.ClientSslClientHello, ctx).ConfigureAwait(false) is not ProxyEventStatus.Continue and var hello1)
+            {
+                ctx.ClearDeadline();
+                await Rules.RuleOutcome.EndAsync(ctx, hello1).ConfigureAwait(false);
+                ssl.Dispose();
+                return false;
+            }
+            var options = ssl.ChosenCertificate ?? material.For(hello!.ServerName, hello.OffersEcdsa);
             await ssl.AuthenticateAsServerAsync(options, CancellationToken.None).ConfigureAwait(false);
             ctx.ClearDeadline();
             counters.Handshake(observer.Resumed);
+            ssl.Resumed = observer.Resumed;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -88,6 +105,14 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
             counters.Exit();
         }
         ctx.Client.Wrap(ssl);
+        // CLIENTSSL_HANDSHAKE: the session is up (ctx.ssl has the protocol, suite, client certificate); a rule may pick
+        // the pool or end the connection before any byte of the protocol is read.
+        if (_events.IsActive(ctx) && ctx.Rules is not null
+            && await _events.OnEventAsync(ProxyEvent.ClientSslHandshake, ctx).ConfigureAwait(false) is not ProxyEventStatus.Continue and var done)
+        {
+            await Rules.RuleOutcome.EndAsync(ctx, done).ConfigureAwait(false);
+            return false;
+        }
         return true;
     }
 }

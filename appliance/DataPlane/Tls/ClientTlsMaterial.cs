@@ -17,6 +17,7 @@ public sealed class ClientTlsMaterial
     private readonly FrozenDictionary<string, CertificatePair> _exact;
     private readonly FrozenDictionary<string, CertificatePair> _wildcard;
     private readonly CertificatePair _default;
+    private FrozenDictionary<string, SslServerAuthenticationOptions> _byName = FrozenDictionary<string, SslServerAuthenticationOptions>.Empty;
 
     private ClientTlsMaterial(ClientSslProfile profile, ClientCertificateVerifier? verifier, SslServerAuthenticationOptions @default, CertificatePair defaultPair, FrozenDictionary<string, CertificatePair> exact, FrozenDictionary<string, CertificatePair> wildcard)
     {
@@ -40,6 +41,9 @@ public sealed class ClientTlsMaterial
 
     /// <summary>Client certificate authentication; null when the profile ignores client certificates.</summary>
     public ClientCertificateVerifier? Verifier { get; }
+
+    /// <summary>The options of a certificate the profile lists, by the certificate object's name (a rule's choice); null when it lists none so named.</summary>
+    public SslServerAuthenticationOptions? ByName(string certificate) => _byName.GetValueOrDefault(certificate);
 
     /// <summary>
     /// The options for <paramref name="serverName"/> (exact match, then <c>*.parent</c>, else the default), of the ECDSA
@@ -87,13 +91,14 @@ public sealed class ClientTlsMaterial
         };
         var defaultCert = TlsCertificate.Get(Find(config, profile.Certificate!));
         var @default = Options(defaultCert);
+        var byName = new Dictionary<string, SslServerAuthenticationOptions>(StringComparer.Ordinal) { [profile.Certificate!] = @default };
         var exact = new Dictionary<string, CertificatePair>(StringComparer.OrdinalIgnoreCase);
         var wildcard = new Dictionary<string, CertificatePair>(StringComparer.OrdinalIgnoreCase);
         // SNI certificates first (in the order listed), then the default's own names: per name and key type, the first
         // certificate naming a host wins; an ECDSA and an RSA certificate for one name make a pair.
         foreach (var name in profile.SniCertificates)
         {
-            Add(TlsCertificate.Get(Find(config, name)), null);
+            byName.TryAdd(name, Add(TlsCertificate.Get(Find(config, name)), null));
         }
         Add(defaultCert, @default);
         // Without SNI (or for a name no certificate covers): the default certificate, paired with a certificate of the
@@ -103,9 +108,12 @@ public sealed class ClientTlsMaterial
         {
             defaultPair = IsEcdsa(defaultCert) ? defaultPair with { Other = named.Other } : defaultPair with { Ecdsa = named.Ecdsa };
         }
-        return new ClientTlsMaterial(profile, verifier, @default, defaultPair, exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), wildcard.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
+        return new ClientTlsMaterial(profile, verifier, @default, defaultPair, exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), wildcard.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase))
+        {
+            _byName = byName.ToFrozenDictionary(StringComparer.Ordinal),
+        };
 
-        void Add(TlsCertificate cert, SslServerAuthenticationOptions? options)
+        SslServerAuthenticationOptions Add(TlsCertificate cert, SslServerAuthenticationOptions? options)
         {
             options ??= Options(cert);
             foreach (var n in cert.Names)
@@ -116,6 +124,7 @@ public sealed class ClientTlsMaterial
                 map.TryGetValue(key, out var pair);
                 map[key] = IsEcdsa(cert) ? pair with { Ecdsa = pair.Ecdsa ?? options } : pair with { Other = pair.Other ?? options };
             }
+            return options;
         }
 
         CertificatePair? Lookup(string n) => n.StartsWith("*.", StringComparison.Ordinal)
