@@ -52,6 +52,19 @@ internal sealed partial class RuleEngine
             new("protocol", () => Str(Conn.Context.Ssl?.Protocol)),
             new("cipher", () => Str(Conn.Context.Ssl?.Cipher)),
             new("clientCertificate", () => Str(Conn.Context.Ssl?.ClientCertificateSubject)),
+            new("alpnOffered", () => Array(Conn.Context.Ssl?.OfferedAlpn ?? [])),
+            new("versionsOffered", () => Array(Conn.Context.Ssl?.OfferedVersions ?? [])),
+            new("alpn", () => Str(Conn.Context.Ssl?.Alpn)),
+            new("resumed", () => Conn.Context.Ssl is { Resumed: true } ? JsBoolean.True : JsBoolean.False),
+            new("certificate", Constant(Fn("ssl.certificate", 1, a =>
+            {
+                var name = Arg(a, 0, "ctx.ssl.certificate(name)");
+                if (Conn.Context.Ssl is not { } tls || !tls.UseCertificate(name))
+                {
+                    throw RangeError($"ctx.ssl.certificate(name): the virtual server's client-ssl profile lists no certificate '{name}'");
+                }
+                return JsValue.Undefined;
+            }))),
         ]);
         return new HostObject(this, "",
         [

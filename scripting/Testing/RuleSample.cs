@@ -116,4 +116,12 @@ public sealed class SampleSsl
     public string? Protocol { get; set; }
     public string? Cipher { get; set; }
     public string? ClientCertificate { get; set; }
+    /// <summary>ALPN protocols the client offers (CLIENTSSL_CLIENTHELLO's <c>ctx.ssl.alpnOffered</c>).</summary>
+    public List<string>? AlpnOffered { get; set; }
+    /// <summary>TLS versions the client offers (<c>ctx.ssl.versionsOffered</c>); default tls1.3 and tls1.2.</summary>
+    public List<string>? VersionsOffered { get; set; }
+    public string? Alpn { get; set; }
+    public bool Resumed { get; set; }
+    /// <summary>Certificate names the virtual's client-ssl profile lists (what <c>ctx.ssl.certificate(name)</c> may pick); any name when absent.</summary>
+    public List<string>? Certificates { get; set; }
 }

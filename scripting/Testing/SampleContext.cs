@@ -218,4 +218,21 @@ public sealed class SampleContext : IRuleEventContext, IRuleHttp, IRuleTcp, IRul
     public string? Protocol => _sample.Ssl?.Protocol;
     public string? Cipher => _sample.Ssl?.Cipher;
     public string? ClientCertificateSubject => _sample.Ssl?.ClientCertificate;
+    public IReadOnlyList<string> OfferedAlpn => _sample.Ssl?.AlpnOffered ?? [];
+    public IReadOnlyList<string> OfferedVersions => _sample.Ssl?.VersionsOffered ?? ["tls1.3", "tls1.2"];
+    public string? Alpn => _sample.Ssl?.Alpn;
+    public bool Resumed => _sample.Ssl?.Resumed ?? false;
+
+    /// <summary>The certificate a rule picked in CLIENTSSL_CLIENTHELLO.</summary>
+    public string? ChosenCertificate { get; private set; }
+
+    public bool UseCertificate(string name)
+    {
+        if (_sample.Ssl?.Certificates is { } listed && !listed.Contains(name))
+        {
+            return false;
+        }
+        ChosenCertificate = name;
+        return true;
+    }
 }

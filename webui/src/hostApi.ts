@@ -41,7 +41,7 @@ export const members: Record<string, HostName[]> = {
     { label: 'tls', type: 'namespace', detail: 'clientHello() — the ClientHello in the held bytes (L4)' },
     { label: 'http', type: 'namespace' },
     { label: 'lb', type: 'namespace', detail: 'pool, member, hashKey, reselect, selected, markDown, activeMembers' },
-    { label: 'ssl', type: 'namespace', detail: 'sni, cipher, protocol, clientCertificate' },
+    { label: 'ssl', type: 'namespace', detail: 'sni, alpnOffered, versionsOffered, protocol, cipher, alpn, resumed, clientCertificate, certificate()' },
     { label: 'persist', type: 'namespace', detail: 'source, cookie, universal, none' },
     { label: 'vars', type: 'property', detail: 'per-connection variables' },
     { label: 'req', type: 'property', detail: 'per-request variables (kept across retry)' },
@@ -98,7 +98,10 @@ export const members: Record<string, HostName[]> = {
     { label: 'markDown', type: 'method' },
     { label: 'activeMembers', type: 'method', detail: '(pool) → number' },
   ],
-  'ctx.ssl': ['sni', 'cipher', 'protocol', 'clientCertificate'].map((label) => ({ label, type: 'property' as const })),
+  'ctx.ssl': [
+    ...['sni', 'alpnOffered', 'versionsOffered', 'cipher', 'protocol', 'alpn', 'resumed', 'clientCertificate'].map((label) => ({ label, type: 'property' as const })),
+    { label: 'certificate', type: 'method', detail: '(name) — CLIENTSSL_CLIENTHELLO: serve this certificate of the profile' },
+  ],
   'ctx.persist': [
     { label: 'source', type: 'method', detail: '(timeoutMs)' },
     { label: 'cookie', type: 'method', detail: '(name, timeoutMs)' },

@@ -81,7 +81,6 @@ internal sealed class ProfileValidator : IConfigValidator
             }
             context.Range(path, "handshakeTimeout", s.HandshakeTimeout, 1, 3600);
             context.Range(path, "maxHandshakes", s.MaxHandshakes, 0, 1_000_000);
-            SniCertificates(context, path, s);
         }
         foreach (var s in p.ServerSsl)
         {
@@ -159,41 +158,6 @@ internal sealed class ProfileValidator : IConfigValidator
         else if (DataPlane.Tls.TlsCipherList.ProtocolProblem(suites, protocols.Contains("tls1.2"), protocols.Contains("tls1.3")) is { } mismatch)
         {
             context.Add($"{path}/ciphers", mismatch);
-        }
-    }
-
-    /// <summary>
-    /// The names the profile's certificates answer for. One name covered by an RSA and an ECDSA certificate would need the
-    /// choice by the ClientHello's signature algorithms, which SslStream's selection callback cannot see (it gets the SNI
-    /// name and versions only): refused rather than served with whichever came first.
-    /// </summary>
-    private static void SniCertificates(ValidationContext context, string path, ClientSslProfile s)
-    {
-        var seen = new Dictionary<string, (string Cert, string Key)>(StringComparer.OrdinalIgnoreCase);
-        var certs = s.SniCertificates.Select((n, i) => (Name: (string?)n, Field: $"sniCertificates/{i}")).Append((Name: s.Certificate, Field: "certificate"));
-        foreach (var (name, field) in certs)
-        {
-            if (name is null || ConfigKinds.Certificates.Find(context.Config, name) is not Model.Certificate cert)
-            {
-                continue;
-            }
-            (string[] Names, string KeyAlgorithm) d;
-            try
-            {
-                d = DataPlane.Tls.TlsCertificate.Describe(cert.Pem);
-            }
-            catch (System.Security.Cryptography.CryptographicException)
-            {
-                continue; // the certificate's own validation names the problem
-            }
-            foreach (var host in d.Names)
-            {
-                if (seen.TryGetValue(host, out var other) && other.Key != d.KeyAlgorithm && other.Cert != name)
-                {
-                    context.Add($"{path}/{field}", $"'{host}' is covered by the {other.Key} certificate '{other.Cert}' and the {d.KeyAlgorithm} certificate '{name}'; choosing between RSA and ECDSA by what the client offers is not supported yet: name the host in one of them only");
-                }
-                seen.TryAdd(host, (name, d.KeyAlgorithm));
-            }
         }
     }
 

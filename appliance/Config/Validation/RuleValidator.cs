@@ -33,12 +33,13 @@ internal sealed class RuleValidator : IConfigValidator
         foreach (var v in config.Virtuals)
         {
             var hasHttp = v.Profiles.Any(p => config.Profiles.Find(p)?.Kind == ProfileKinds.Http);
+            var hasClientSsl = v.Profiles.Any(p => config.Profiles.Find(p)?.Kind == ProfileKinds.ClientSsl);
             for (var i = 0; i < v.Rules.Length; i++)
             {
-                if (ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule tlsRule && Analysis(tlsRule).SslEventUse is { } ssl)
+                if (!hasClientSsl && ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule tlsRule && Analysis(tlsRule).SslEventUse is { } ssl)
                 {
                     // Accepting it would store a handler that never runs.
-                    context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{tlsRule.Name}' line {ssl.Line}, column {ssl.Column}: {ssl.Name} is not run by the data plane yet (TLS rule events are not built); read ctx.ssl in CLIENT_ACCEPTED or HTTP_REQUEST instead");
+                    context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{tlsRule.Name}' line {ssl.Line}, column {ssl.Column}: {ssl.Name} runs only on virtual servers that terminate TLS, and '{v.Name}' has no client-ssl profile");
                 }
                 if (ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule rule && Analysis(rule).CheckVirtual(hasHttp) is { } d)
                 {

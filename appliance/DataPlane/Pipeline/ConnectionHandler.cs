@@ -11,8 +11,9 @@ namespace Fulcrum.Appliance.DataPlane.Pipeline;
 
 /// <summary>
 /// The client side of the pipeline for one accepted socket, on the loop that accepted it: the virtual's layers
-/// (<see cref="Layers.ClientPipeline"/>: socket options, PROXY header from a trusted front, TLS) → CLIENT_ACCEPTED → the
-/// protocol (L4 channels or the HTTP/1.1 proxy) → CLIENT_CLOSED, with the termination cause counted once at the end.
+/// (<see cref="Layers.ClientPipeline"/>: socket options, PROXY header from a trusted front) → CLIENT_ACCEPTED → TLS
+/// (CLIENTSSL_CLIENTHELLO, the handshake, CLIENTSSL_HANDSHAKE) → the protocol (L4 channels or the HTTP/1.1 proxy) →
+/// CLIENT_CLOSED, with the termination cause counted once at the end.
 /// </summary>
 public sealed class ConnectionHandler
 {
@@ -39,7 +40,7 @@ public sealed class ConnectionHandler
         _counters = counters;
         _logger = logger;
         _proxyProtocolIn = new Layers.ProxyProtocolInLayer(logger);
-        _clientSsl = new Tls.ClientSslLayer(logger);
+        _clientSsl = new Tls.ClientSslLayer(events, logger);
     }
 
     public async Task HandleAsync(TransportSocket socket, VirtualPlan plan, Action? closed)
@@ -71,6 +72,13 @@ public sealed class ConnectionHandler
             {
                 await Rules.RuleOutcome.EndAsync(ctx, accepted).ConfigureAwait(false);
                 return;
+            }
+            foreach (var layer in pipeline.AfterAccepted)
+            {
+                if (!await layer.OnAcceptedAsync(ctx).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
             await pipeline.Protocol.RunAsync(ctx).ConfigureAwait(false);
         }

@@ -60,6 +60,9 @@ public sealed class ProxyContext : Timed
         set => Volatile.Write(ref _server, value);
     }
 
+    /// <summary>The client side's TLS stream once its ClientHello is read (client-ssl virtuals); rules read <c>ctx.ssl</c> from it.</summary>
+    public Tls.ClientTlsStream? ClientTls { get; set; }
+
     /// <summary>The connection's rules (null when its virtual has none).</summary>
     public Rules.RuleSession? Rules { get; set; }
 

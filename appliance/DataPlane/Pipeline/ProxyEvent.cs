@@ -21,4 +21,6 @@ public enum ProxyEvent : byte
     ServerData,
     HttpRequestRelease,
     HttpResponseData,
+    ClientSslClientHello,
+    ClientSslHandshake,
 }

@@ -110,6 +110,8 @@ public sealed class RuleEventSink : IProxyEventSink
         ProxyEvent.HttpResponseData => RuleEvent.HttpResponseData,
         ProxyEvent.HttpResponseRelease => RuleEvent.HttpResponseRelease,
         ProxyEvent.ClientClosed => RuleEvent.ClientClosed,
+        ProxyEvent.ClientSslClientHello => RuleEvent.ClientSslClientHello,
+        ProxyEvent.ClientSslHandshake => RuleEvent.ClientSslHandshake,
         _ => RuleEvent.ServerClosed,
     };
 }

@@ -110,7 +110,7 @@ public sealed partial class RuleSession : IRuleEventContext
 
     public IRulePersistence Persistence => this;
 
-    public IRuleSsl? Ssl => _ssl ??= _ctx.Client.Stream is Tls.ClientTlsStream tls ? new Tls.TlsRuleFacts(tls) : null;
+    public IRuleSsl? Ssl => _ssl ??= _ctx.ClientTls is { } tls ? new Tls.TlsRuleFacts(tls) : null;
 
     private IRuleSsl? _ssl;
 }

@@ -13,9 +13,14 @@ namespace Fulcrum.Appliance.DataPlane.Tls;
 /// </summary>
 internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
 {
+    private readonly IProxyEventSink _events;
     private readonly ILogger _logger;
 
-    public ClientSslLayer(ILogger logger) => _logger = logger;
+    public ClientSslLayer(IProxyEventSink events, ILogger logger)
+    {
+        _events = events;
+        _logger = logger;
+    }
 
     public async ValueTask<bool> OnAcceptedAsync(ProxyContext ctx)
     {
@@ -38,18 +43,44 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
             ctx.Fail(TerminationCause.Resource);
             return false;
         }
-        var observer = new HandshakeObserverStream(ctx.Client.Stream);
-        var ssl = new ClientTlsStream(observer, material);
+        ClientTlsStream? ssl = null;
         try
         {
             ctx.SetDeadline(material.HandshakeTimeoutMs, TerminationCause.ClientTimeout);
-            await ssl.AuthenticateAsServerAsync(ClientTlsMaterial.Select, material, CancellationToken.None).ConfigureAwait(false);
+            // The ClientHello is read here first: the certificate is chosen by what it offers (SNI; ECDSA or RSA), then
+            // the TLS library gets the same bytes again.
+            var (parse, hello, _, read, length) = await ClientHelloReader.ReadAsync(ctx.Client.Stream).ConfigureAwait(false);
+            if (parse != Scripting.Wire.Tls.ClientHelloParse.Ok)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(read);
+                var refused = parse == Scripting.Wire.Tls.ClientHelloParse.Invalid ? TlsFailureReason.NotTls : TlsFailureReason.Closed;
+                counters.Failed(ctx.Cause == TerminationCause.ClientTimeout ? TlsFailureReason.Timeout : refused);
+                ctx.Fail(ctx.Cause == TerminationCause.ClientTimeout ? TerminationCause.ClientTimeout : refused == TlsFailureReason.Closed ? TerminationCause.ClientClosed : TerminationCause.ClientTls);
+                return false;
+            }
+            var observer = new HandshakeObserverStream(new ReplayStream(ctx.Client.Stream, read, length));
+            ssl = new ClientTlsStream(observer, material) { ClientHello = hello };
+            ctx.ClientTls = ssl;
+            // CLIENTSSL_CLIENTHELLO: what the client offers, before a certificate is chosen; a rule may pick the
+            // certificate (ctx.ssl.certificate), the pool, or end the connection.
+            if (_events.IsActive(ctx) && ctx.Rules is not null
+                && await _events.OnEventAsync(ProxyEvent.ClientSslClientHello, ctx).ConfigureAwait(false) is not ProxyEventStatus.Continue and var hello1)
+            {
+                ctx.ClearDeadline();
+                await Rules.RuleOutcome.EndAsync(ctx, hello1).ConfigureAwait(false);
+                ssl.Dispose();
+                return false;
+            }
+            var options = ssl.ChosenCertificate ?? material.For(hello!.ServerName, hello.OffersEcdsa);
+            await ssl.AuthenticateAsServerAsync(options, CancellationToken.None).ConfigureAwait(false);
             ctx.ClearDeadline();
+            counters.Handshake(observer.Resumed);
+            ssl.Resumed = observer.Resumed;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var reason = TlsFailures.Classify(ex, out var message);
-            if (ssl.CertificateFailure is { } refused)
+            if (ssl?.CertificateFailure is { } refused)
             {
                 reason = refused;
                 message = "client certificate " + ssl.VerifyResult;
@@ -66,15 +97,22 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
                 TlsFailureReason.Closed => TerminationCause.ClientClosed,
                 _ => TerminationCause.ClientTls,
             });
-            ssl.Dispose();
+            ssl?.Dispose();
             return false;
         }
         finally
         {
             counters.Exit();
         }
-        counters.Handshake(observer.Resumed);
         ctx.Client.Wrap(ssl);
+        // CLIENTSSL_HANDSHAKE: the session is up (ctx.ssl has the protocol, suite, client certificate); a rule may pick
+        // the pool or end the connection before any byte of the protocol is read.
+        if (_events.IsActive(ctx) && ctx.Rules is not null
+            && await _events.OnEventAsync(ProxyEvent.ClientSslHandshake, ctx).ConfigureAwait(false) is not ProxyEventStatus.Continue and var done)
+        {
+            await Rules.RuleOutcome.EndAsync(ctx, done).ConfigureAwait(false);
+            return false;
+        }
         return true;
     }
 }

@@ -8,19 +8,23 @@ namespace Fulcrum.Appliance.DataPlane.Tls;
 
 /// <summary>
 /// A virtual's client-ssl profile compiled once per generation (off the loops): one ready
-/// <see cref="SslServerAuthenticationOptions"/> per certificate, and the SNI lookup that picks among them
-/// (exact name, then the <c>*.</c> wildcard one label up, else the default certificate). A handshake only looks up.
+/// <see cref="SslServerAuthenticationOptions"/> per certificate, and the lookup that picks among them by the ClientHello
+/// (exact SNI name, then the <c>*.</c> wildcard one label up, else the default certificate; where a name has both an
+/// ECDSA and an RSA certificate, the ECDSA one for a client that can take it). A handshake only looks up.
 /// </summary>
 public sealed class ClientTlsMaterial
 {
-    private readonly FrozenDictionary<string, SslServerAuthenticationOptions> _exact;
-    private readonly FrozenDictionary<string, SslServerAuthenticationOptions> _wildcard;
+    private readonly FrozenDictionary<string, CertificatePair> _exact;
+    private readonly FrozenDictionary<string, CertificatePair> _wildcard;
+    private readonly CertificatePair _default;
+    private FrozenDictionary<string, SslServerAuthenticationOptions> _byName = FrozenDictionary<string, SslServerAuthenticationOptions>.Empty;
 
-    private ClientTlsMaterial(ClientSslProfile profile, ClientCertificateVerifier? verifier, SslServerAuthenticationOptions @default, FrozenDictionary<string, SslServerAuthenticationOptions> exact, FrozenDictionary<string, SslServerAuthenticationOptions> wildcard)
+    private ClientTlsMaterial(ClientSslProfile profile, ClientCertificateVerifier? verifier, SslServerAuthenticationOptions @default, CertificatePair defaultPair, FrozenDictionary<string, CertificatePair> exact, FrozenDictionary<string, CertificatePair> wildcard)
     {
         Profile = profile;
         Verifier = verifier;
         Default = @default;
+        _default = defaultPair;
         _exact = exact;
         _wildcard = wildcard;
         HandshakeTimeoutMs = Math.Max(1, profile.HandshakeTimeout) * 1000L;
@@ -38,28 +42,26 @@ public sealed class ClientTlsMaterial
     /// <summary>Client certificate authentication; null when the profile ignores client certificates.</summary>
     public ClientCertificateVerifier? Verifier { get; }
 
-    /// <summary>SslStream's per-connection selection: the options for the SNI name the client sent.</summary>
-    public static readonly ServerOptionsSelectionCallback Select = static (_, hello, state, _) =>
-        ValueTask.FromResult(((ClientTlsMaterial)state!).For(hello.ServerName));
+    /// <summary>The options of a certificate the profile lists, by the certificate object's name (a rule's choice); null when it lists none so named.</summary>
+    public SslServerAuthenticationOptions? ByName(string certificate) => _byName.GetValueOrDefault(certificate);
 
-    /// <summary>The options for <paramref name="serverName"/>: exact match, then <c>*.parent</c>, else the default.</summary>
-    public SslServerAuthenticationOptions For(string? serverName)
+    /// <summary>
+    /// The options for <paramref name="serverName"/> (exact match, then <c>*.parent</c>, else the default), of the ECDSA
+    /// certificate when the name has one and <paramref name="ecdsa"/> (the client can take it), else of the other.
+    /// </summary>
+    public SslServerAuthenticationOptions For(string? serverName, bool ecdsa)
     {
-        if (string.IsNullOrEmpty(serverName))
-        {
-            return Default;
-        }
+        var pair = _default;
         // SNI names are ASCII (A-labels) and case-insensitive; the lookups use an ignore-case comparer, no allocation.
-        if (_exact.TryGetValue(serverName, out var options))
+        if (!string.IsNullOrEmpty(serverName) && !_exact.TryGetValue(serverName, out pair))
         {
-            return options;
+            var dot = serverName.IndexOf('.');
+            if (dot <= 0 || !_wildcard.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(serverName.AsSpan(dot + 1), out pair))
+            {
+                pair = _default;
+            }
         }
-        var dot = serverName.IndexOf('.');
-        if (dot > 0 && _wildcard.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(serverName.AsSpan(dot + 1), out options))
-        {
-            return options;
-        }
-        return Default;
+        return (ecdsa ? pair.Ecdsa ?? pair.Other : pair.Other ?? pair.Ecdsa) ?? Default;
     }
 
     /// <summary>Builds the material of <paramref name="profile"/> from <paramref name="config"/>'s certificates (parses keys: not on a loop).</summary>
@@ -89,32 +91,51 @@ public sealed class ClientTlsMaterial
         };
         var defaultCert = TlsCertificate.Get(Find(config, profile.Certificate!));
         var @default = Options(defaultCert);
-        var exact = new Dictionary<string, SslServerAuthenticationOptions>(StringComparer.OrdinalIgnoreCase);
-        var wildcard = new Dictionary<string, SslServerAuthenticationOptions>(StringComparer.OrdinalIgnoreCase);
-        // SNI certificates first (in the order listed), then the default's own names: the first certificate naming a host wins.
+        var byName = new Dictionary<string, SslServerAuthenticationOptions>(StringComparer.Ordinal) { [profile.Certificate!] = @default };
+        var exact = new Dictionary<string, CertificatePair>(StringComparer.OrdinalIgnoreCase);
+        var wildcard = new Dictionary<string, CertificatePair>(StringComparer.OrdinalIgnoreCase);
+        // SNI certificates first (in the order listed), then the default's own names: per name and key type, the first
+        // certificate naming a host wins; an ECDSA and an RSA certificate for one name make a pair.
         foreach (var name in profile.SniCertificates)
         {
-            Add(TlsCertificate.Get(Find(config, name)), null);
+            byName.TryAdd(name, Add(TlsCertificate.Get(Find(config, name)), null));
         }
         Add(defaultCert, @default);
-        return new ClientTlsMaterial(profile, verifier, @default, exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), wildcard.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
+        // Without SNI (or for a name no certificate covers): the default certificate, paired with a certificate of the
+        // other key type for the same name when the profile has one.
+        var defaultPair = IsEcdsa(defaultCert) ? new CertificatePair(@default, null) : new CertificatePair(null, @default);
+        if (defaultCert.Names.Length > 0 && Lookup(defaultCert.Names[0]) is { } named)
+        {
+            defaultPair = IsEcdsa(defaultCert) ? defaultPair with { Other = named.Other } : defaultPair with { Ecdsa = named.Ecdsa };
+        }
+        return new ClientTlsMaterial(profile, verifier, @default, defaultPair, exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), wildcard.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase))
+        {
+            _byName = byName.ToFrozenDictionary(StringComparer.Ordinal),
+        };
 
-        void Add(TlsCertificate cert, SslServerAuthenticationOptions? options)
+        SslServerAuthenticationOptions Add(TlsCertificate cert, SslServerAuthenticationOptions? options)
         {
             options ??= Options(cert);
             foreach (var n in cert.Names)
             {
-                if (n.StartsWith("*.", StringComparison.Ordinal))
-                {
-                    wildcard.TryAdd(n[2..], options);
-                }
-                else
-                {
-                    exact.TryAdd(n, options);
-                }
+                var wild = n.StartsWith("*.", StringComparison.Ordinal);
+                var map = wild ? wildcard : exact;
+                var key = wild ? n[2..] : n;
+                map.TryGetValue(key, out var pair);
+                map[key] = IsEcdsa(cert) ? pair with { Ecdsa = pair.Ecdsa ?? options } : pair with { Other = pair.Other ?? options };
             }
+            return options;
         }
+
+        CertificatePair? Lookup(string n) => n.StartsWith("*.", StringComparison.Ordinal)
+            ? wildcard.TryGetValue(n[2..], out var w) ? w : null
+            : exact.TryGetValue(n, out var e) ? e : null;
     }
+
+    private static bool IsEcdsa(TlsCertificate cert) => cert.KeyAlgorithm == "ECDSA";
+
+    /// <summary>What one name is served with: an ECDSA certificate, another (RSA) one, or both.</summary>
+    private readonly record struct CertificatePair(SslServerAuthenticationOptions? Ecdsa, SslServerAuthenticationOptions? Other);
 
     /// <summary>The client certificate check of <paramref name="profile"/>, or null for <c>ignore</c>. Reads the CRL file.</summary>
     public static ClientCertificateVerifier? BuildVerifier(ClientSslProfile profile, FulcrumConfig config)

@@ -1,25 +1,44 @@
 using Fulcrum.Scripting.Contracts;
+using Fulcrum.Scripting.Wire.Tls;
 
 namespace Fulcrum.Appliance.DataPlane.Tls;
 
-/// <summary><c>ctx.ssl</c> for rules on a virtual server that terminates TLS: read from the finished handshake.</summary>
+/// <summary><c>ctx.ssl</c> for rules on a virtual server that terminates TLS: the ClientHello, then the finished handshake.</summary>
 internal sealed class TlsRuleFacts : IRuleSsl
 {
     private readonly ClientTlsStream _ssl;
 
     public TlsRuleFacts(ClientTlsStream ssl) => _ssl = ssl;
 
-    public string? ServerName => string.IsNullOrEmpty(_ssl.TargetHostName) ? null : _ssl.TargetHostName;
+    public string? ServerName => _ssl.ClientHello?.ServerName ?? (string.IsNullOrEmpty(_ssl.TargetHostName) ? null : _ssl.TargetHostName);
 
-    public string? Protocol => _ssl.SslProtocol switch
+    public string? Protocol => !_ssl.IsAuthenticated ? null : _ssl.SslProtocol switch
     {
         System.Security.Authentication.SslProtocols.Tls13 => "tls1.3",
         System.Security.Authentication.SslProtocols.Tls12 => "tls1.2",
         var p => p.ToString(),
     };
 
-    public string? Cipher => _ssl.NegotiatedCipherSuite.ToString();
+    public string? Cipher => _ssl.IsAuthenticated ? _ssl.NegotiatedCipherSuite.ToString() : null;
 
     /// <summary>Only a certificate that passed the profile's checks (with clientCertificate request or require).</summary>
-    public string? ClientCertificateSubject => _ssl.VerifyResult == "ok" ? _ssl.RemoteCertificate?.Subject : null;
+    public string? ClientCertificateSubject => _ssl.IsAuthenticated && _ssl.VerifyResult == "ok" ? _ssl.RemoteCertificate?.Subject : null;
+
+    public IReadOnlyList<string> OfferedAlpn => _ssl.ClientHello?.Alpn ?? [];
+
+    public IReadOnlyList<string> OfferedVersions => _ssl.ClientHello is { } hello ? [.. hello.Versions.Select(TlsClientHello.VersionName).OfType<string>()] : [];
+
+    public string? Alpn => _ssl.IsAuthenticated && _ssl.NegotiatedApplicationProtocol.Protocol.Length > 0 ? _ssl.NegotiatedApplicationProtocol.ToString() : null;
+
+    public bool Resumed => _ssl.Resumed;
+
+    public bool UseCertificate(string name)
+    {
+        if (_ssl.IsAuthenticated || _ssl.Material.ByName(name) is not { } options)
+        {
+            return false;
+        }
+        _ssl.ChosenCertificate = options;
+        return true;
+    }
 }

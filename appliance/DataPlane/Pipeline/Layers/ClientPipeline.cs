@@ -7,13 +7,21 @@ namespace Fulcrum.Appliance.DataPlane.Pipeline.Layers;
 /// </summary>
 public sealed class ClientPipeline
 {
-    public ClientPipeline(IClientLayer[] layers, IConnectionProtocol protocol)
+    public ClientPipeline(IClientLayer[] layers, IClientLayer[] afterAccepted, IConnectionProtocol protocol)
     {
         Layers = layers;
+        AfterAccepted = afterAccepted;
         Protocol = protocol;
     }
 
+    /// <summary>Layers before CLIENT_ACCEPTED (the PROXY header from a trusted front: the client's address rules see).</summary>
     public IClientLayer[] Layers { get; }
+
+    /// <summary>
+    /// Layers after CLIENT_ACCEPTED, as in LTM: the client-ssl layer, which raises CLIENTSSL_CLIENTHELLO and
+    /// CLIENTSSL_HANDSHAKE into the rule session CLIENT_ACCEPTED made.
+    /// </summary>
+    public IClientLayer[] AfterAccepted { get; }
 
     public IConnectionProtocol Protocol { get; }
 
@@ -25,15 +33,8 @@ public sealed class ClientPipeline
     /// </summary>
     public static ClientPipeline Build(VirtualPlan plan, IClientLayer proxyProtocolIn, IClientLayer clientSsl, IConnectionProtocol tcp, IConnectionProtocol http)
     {
-        var layers = new List<IClientLayer>(3);
-        if (!plan.AcceptProxyFrom.IsEmpty)
-        {
-            layers.Add(proxyProtocolIn);
-        }
-        if (plan.Runtime.ClientSsl is not null)
-        {
-            layers.Add(clientSsl);
-        }
-        return new ClientPipeline([.. layers], plan.Http is null ? tcp : http);
+        IClientLayer[] layers = plan.AcceptProxyFrom.IsEmpty ? [] : [proxyProtocolIn];
+        IClientLayer[] afterAccepted = plan.Runtime.ClientSsl is null ? [] : [clientSsl];
+        return new ClientPipeline(layers, afterAccepted, plan.Http is null ? tcp : http);
     }
 }

@@ -25,7 +25,7 @@ public sealed class ClientCertificateTests : IClassFixture<ApplianceFixture>, ID
     }
 
     [Fact]
-    public async Task SampleRule_PassesTheVerifiedSubjectToTheMember_AndTlsEventsAreRefusedAtSave()
+    public async Task SampleRule_PassesTheVerifiedSubjectToTheMember_AndTlsEventsAreRefusedWithoutClientSsl()
     {
         await using var be = new RecordingHttpBackend();
         await _f.Admin.PoolAsync("cc-rule", [be.Port]);
@@ -39,7 +39,7 @@ public sealed class ClientCertificateTests : IClassFixture<ApplianceFixture>, ID
         await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/rules", """{"name":"cc-event","source":"when('CLIENTSSL_HANDSHAKE', ctx => {});"}"""));
         var r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"cc-event","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"cc-rule","profiles":["tcp","http"],"rules":["cc-event"]}""");
         Assert.Equal(422, r.Code);
-        Assert.Contains("line 1, column 6: the CLIENTSSL_HANDSHAKE handler is not run by the data plane yet", r.Text);
+        Assert.Contains("line 1, column 6: the CLIENTSSL_HANDSHAKE handler runs only on virtual servers that terminate TLS, and 'cc-event' has no client-ssl profile", r.Text);
     }
 
     private async Task<int> VirtualAsync(string name, string mode, string extra = "", string virtualExtra = "")

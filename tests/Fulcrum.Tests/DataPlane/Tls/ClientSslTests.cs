@@ -235,18 +235,45 @@ public sealed class ClientSslTests : IClassFixture<ApplianceFixture>, IDisposabl
     }
 
     [Fact]
-    public async Task RsaAndEcdsaForOneName_AndAVirtualWithoutCertificate_AreRefused()
+    public async Task RsaAndEcdsaForOneName_EachClientGetsTheCertificateItCanTake()
     {
         var rsa = _pki.Issue(ecdsa: false, "dual.test");
         var ec = _pki.Issue(ecdsa: true, "dual.test");
         await TestPki.CertificateAsync(_f.Admin, "dual-rsa", rsa.Pem, rsa.Key);
         await TestPki.CertificateAsync(_f.Admin, "dual-ec", ec.Pem, ec.Key);
-        var r = await _f.Admin.Post("/api/v1/profiles/client-ssl", """{"name":"dual","certificate":"dual-rsa","sniCertificates":["dual-ec"]}""");
-        Assert.Equal(422, r.Code);
-        Assert.Contains("RSA and ECDSA", r.Text);
+        await _f.Admin.ProfileAsync("client-ssl", """{"name":"dual","certificate":"dual-rsa","sniCertificates":["dual-ec"]}""");
+        await using var be = new RecordingHttpBackend();
+        await _f.Admin.PoolAsync("tls-dual", [be.Port]);
+        var port = await _f.Admin.VirtualAsync("tls-dual", "tls-dual", "\"tcp\",\"http\",\"dual\"");
 
+        // The key size openssl reports tells the certificate: P-256 (ECDSA) or 2048-bit RSA.
+        foreach (var (args, bits) in new[]
+        {
+            ("-servername dual.test -tls1_3", 256),
+            ("-servername dual.test -tls1_3 -sigalgs rsa_pss_rsae_sha256:rsa_pkcs1_sha256", 2048),
+            ("-servername dual.test -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256", 256),
+            ("-servername dual.test -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256", 2048),
+            ("-noservername -tls1_3", 256),
+            ("-noservername -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256", 2048),
+        })
+        {
+            var output = await TlsClients.OpenSslAsync(port, args);
+            Assert.True(output.Contains($"Server public key is {bits} bit", StringComparison.Ordinal), $"{args}: expected a {bits}-bit key\n{output}");
+        }
+        // .NET's client offers ECDSA.
+        var (stream, cert) = await TlsClients.ConnectAsync(port, "dual.test");
+        await using (stream)
+        {
+            Assert.Equal("1.2.840.10045.2.1", cert.PublicKey.Oid.Value);
+            Assert.StartsWith("HTTP/1.1 200", await TlsClients.GetAsync(stream, "dual.test"));
+        }
+    }
+
+    [Fact]
+    public async Task AVirtualWithoutCertificate_IsRefused()
+    {
         await _f.Admin.PoolAsync("tls-refused", [FreePort.Next()]);
-        r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"tls-nocert","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"tls-refused","profiles":["tcp","client-ssl"]}""");
+        var r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"tls-nocert","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"tls-refused","profiles":["tcp","client-ssl"]}""");
         Assert.Equal(422, r.Code);
         Assert.Contains("has no certificate", r.Text);
     }
