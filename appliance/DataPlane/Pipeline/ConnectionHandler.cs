@@ -96,6 +96,11 @@ public sealed class ConnectionHandler
             if (ctx is not null)
             {
                 _sweeper.Unregister(ctx);
+                if (ctx.Cause == TerminationCause.None && ctx.Client.IsLayered && !ctx.Client.IsDisposed)
+                {
+                    // A clean end over TLS says so (close_notify, then FIN): once per side, a no-op if already sent.
+                    ctx.Client.ShutdownSend();
+                }
                 ctx.Client.Dispose();
                 ctx.Client.ReleaseBuffers();
                 counters.Error(ctx.Cause);

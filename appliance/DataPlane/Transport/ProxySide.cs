@@ -191,8 +191,50 @@ public sealed class ProxySide : IDisposable
         }
     }
 
-    /// <summary>Half-close: sends FIN; the other direction stays open.</summary>
-    public void ShutdownSend() => Transport.ShutdownSend();
+    /// <summary>
+    /// Half-close: sends FIN; the other direction stays open. Under TLS the close_notify alert goes first: a peer that
+    /// reads a bare FIN sees a truncated session, and OpenSSL-based clients then drop the session instead of resuming it.
+    /// </summary>
+    public void ShutdownSend()
+    {
+        if (Stream is System.Net.Security.SslStream ssl && Interlocked.Exchange(ref _tlsClosed, 1) == 0)
+        {
+            Task pending;
+            try
+            {
+                pending = ssl.ShutdownAsync();
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException or System.Net.Sockets.SocketException)
+            {
+                Transport.ShutdownSend();
+                return;
+            }
+            if (pending.IsCompleted)
+            {
+                // The alert went out at once (sends are tried inline): FIN right behind it, in order.
+                _ = pending.Exception;
+                Transport.ShutdownSend();
+                return;
+            }
+            _ = FinAfterAsync(pending);
+            return;
+        }
+        Transport.ShutdownSend();
+    }
+
+    private int _tlsClosed;
+
+    private async Task FinAfterAsync(Task closeNotify)
+    {
+        try
+        {
+            await closeNotify.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+        }
+        Transport.ShutdownSend();
+    }
 
     /// <summary>Closes the socket with a reset (linger 0): used for timeouts and errors, so the peer sees the abort.</summary>
     public void Abort()

@@ -43,4 +43,29 @@ public sealed class ResumptionTests : IClassFixture<ApplianceFixture>, IDisposab
         Assert.Equal(2, tls.GetProperty("handshakes").GetInt64());
         Assert.Equal(1, tls.GetProperty("resumptions").GetInt64());
     }
+
+    [Theory]
+    [InlineData("tls1_3")]
+    [InlineData("tls1_2")]
+    public async Task ConnectionsTheProxyCloses_EndWithCloseNotify_SoOpenSslResumesThem(string version)
+    {
+        // openssl s_time -reuse: an HTTP/1.0 request per connection, each closed by the proxy after its response; OpenSSL
+        // keeps a session for reuse only when the close was clean (close_notify), not after a bare FIN.
+        var name = "resc-" + version.Replace("_", "", StringComparison.Ordinal);
+        await using var be = new RecordingHttpBackend();
+        await _f.Admin.PoolAsync(name, [be.Port]);
+        var site = _pki.Issue(ecdsa: true, "site.test");
+        await TestPki.CertificateAsync(_f.Admin, name + "-site", site.Pem, site.Key);
+        await _f.Admin.ProfileAsync("client-ssl", $$"""{"name":"{{name}}-ssl","certificate":"{{name}}-site"}""");
+        var port = await _f.Admin.VirtualAsync(name, name, $"\"tcp\",\"http\",\"{name}-ssl\"");
+
+        var output = await Shell.Run(false, "sh", "-c", $"timeout 20 openssl s_time -connect 127.0.0.1:{port} -{version} -www / -reuse -time 1 2>&1");
+
+        // One character per connection after the first: 'r' reused, '*' new.
+        var marks = string.Concat(output.Split('\n').Where(l => l.Length > 0 && l.All(c => c is 'r' or '*')));
+        Assert.True(marks.Length > 1, output);
+        Assert.DoesNotContain('*', marks);
+        var tls = (await _f.Admin.VirtualStatusAsync(name)).GetProperty("tls");
+        Assert.True(tls.GetProperty("resumptions").GetInt64() >= marks.Length, tls.ToString());
+    }
 }
