@@ -13,6 +13,18 @@ public interface IRuleSsl
     /// <summary>The client certificate's subject, or null.</summary>
     string? ClientCertificateSubject { get; }
 
+    /// <summary>The client certificate's issuer (only a certificate that passed the profile's checks), or null.</summary>
+    string? ClientCertificateIssuer { get; }
+
+    /// <summary>Its serial number in hex (upper case, as X509 shows it), or null.</summary>
+    string? ClientCertificateSerial { get; }
+
+    /// <summary>Its SHA-256 fingerprint in lower-case hex, or null.</summary>
+    string? ClientCertificateFingerprint { get; }
+
+    /// <summary><c>ok</c> (a certificate passed the checks) or <c>none</c> (none asked or sent); a refused one ends the handshake.</summary>
+    string ClientCertificateVerify { get; }
+
     /// <summary>ALPN protocols the client offered, in its order.</summary>
     IReadOnlyList<string> OfferedAlpn { get; }
 

@@ -67,6 +67,7 @@ internal static class HostApi
         ["persist.universal"] = RuleEvents.Mask(ClientAccepted, ClientData, HttpRequest, HttpRequestData, LbSelected, HttpResponse),
         ["persist.none"] = RuleEvents.Mask(ClientAccepted, ClientData, HttpRequest, HttpRequestData, LbSelected, HttpResponse),
         ["ssl"] = T, ["ssl.sni"] = T, ["ssl.protocol"] = T, ["ssl.cipher"] = T, ["ssl.clientCertificate"] = T,
+        ["ssl.clientCertificateIssuer"] = T, ["ssl.clientCertificateSerial"] = T, ["ssl.clientCertificateFingerprint"] = T, ["ssl.clientCertificateVerify"] = T,
         ["ssl.alpnOffered"] = T, ["ssl.versionsOffered"] = T, ["ssl.alpn"] = T, ["ssl.resumed"] = T,
         ["ssl.certificate"] = RuleEvents.Mask(ClientSslClientHello),
         ["drop"] = T, ["reject"] = T,

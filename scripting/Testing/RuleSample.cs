@@ -116,6 +116,9 @@ public sealed class SampleSsl
     public string? Protocol { get; set; }
     public string? Cipher { get; set; }
     public string? ClientCertificate { get; set; }
+    public string? ClientCertificateIssuer { get; set; }
+    public string? ClientCertificateSerial { get; set; }
+    public string? ClientCertificateFingerprint { get; set; }
     /// <summary>ALPN protocols the client offers (CLIENTSSL_CLIENTHELLO's <c>ctx.ssl.alpnOffered</c>).</summary>
     public List<string>? AlpnOffered { get; set; }
     /// <summary>TLS versions the client offers (<c>ctx.ssl.versionsOffered</c>); default tls1.3 and tls1.2.</summary>

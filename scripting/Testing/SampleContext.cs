@@ -218,6 +218,10 @@ public sealed class SampleContext : IRuleEventContext, IRuleHttp, IRuleTcp, IRul
     public string? Protocol => _sample.Ssl?.Protocol;
     public string? Cipher => _sample.Ssl?.Cipher;
     public string? ClientCertificateSubject => _sample.Ssl?.ClientCertificate;
+    public string? ClientCertificateIssuer => _sample.Ssl?.ClientCertificateIssuer;
+    public string? ClientCertificateSerial => _sample.Ssl?.ClientCertificateSerial;
+    public string? ClientCertificateFingerprint => _sample.Ssl?.ClientCertificateFingerprint;
+    public string ClientCertificateVerify => _sample.Ssl?.ClientCertificate is null ? "none" : "ok";
     public IReadOnlyList<string> OfferedAlpn => _sample.Ssl?.AlpnOffered ?? [];
     public IReadOnlyList<string> OfferedVersions => _sample.Ssl?.VersionsOffered ?? ["tls1.3", "tls1.2"];
     public string? Alpn => _sample.Ssl?.Alpn;

@@ -99,7 +99,7 @@ export const members: Record<string, HostName[]> = {
     { label: 'activeMembers', type: 'method', detail: '(pool) → number' },
   ],
   'ctx.ssl': [
-    ...['sni', 'alpnOffered', 'versionsOffered', 'cipher', 'protocol', 'alpn', 'resumed', 'clientCertificate'].map((label) => ({ label, type: 'property' as const })),
+    ...['sni', 'alpnOffered', 'versionsOffered', 'cipher', 'protocol', 'alpn', 'resumed', 'clientCertificate', 'clientCertificateIssuer', 'clientCertificateSerial', 'clientCertificateFingerprint', 'clientCertificateVerify'].map((label) => ({ label, type: 'property' as const })),
     { label: 'certificate', type: 'method', detail: '(name) — CLIENTSSL_CLIENTHELLO: serve this certificate of the profile' },
   ],
   'ctx.persist': [

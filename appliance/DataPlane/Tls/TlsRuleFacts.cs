@@ -24,6 +24,17 @@ internal sealed class TlsRuleFacts : IRuleSsl
     /// <summary>Only a certificate that passed the profile's checks (with clientCertificate request or require).</summary>
     public string? ClientCertificateSubject => _ssl.IsAuthenticated && _ssl.VerifyResult == "ok" ? _ssl.RemoteCertificate?.Subject : null;
 
+    public string? ClientCertificateIssuer => Verified?.Issuer;
+
+    public string? ClientCertificateSerial => Verified?.GetSerialNumberString();
+
+    public string? ClientCertificateFingerprint => Verified is { } cert ? Convert.ToHexStringLower(cert.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256)) : null;
+
+    public string ClientCertificateVerify => _ssl.IsAuthenticated && _ssl.VerifyResult == "ok" ? "ok" : "none";
+
+    /// <summary>The client certificate, only when it passed the profile's checks.</summary>
+    private System.Security.Cryptography.X509Certificates.X509Certificate? Verified => _ssl.IsAuthenticated && _ssl.VerifyResult == "ok" ? _ssl.RemoteCertificate : null;
+
     public IReadOnlyList<string> OfferedAlpn => _ssl.ClientHello?.Alpn ?? [];
 
     public IReadOnlyList<string> OfferedVersions => _ssl.ClientHello is { } hello ? [.. hello.Versions.Select(TlsClientHello.VersionName).OfType<string>()] : [];

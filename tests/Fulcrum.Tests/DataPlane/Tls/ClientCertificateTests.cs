@@ -35,6 +35,8 @@ public sealed class ClientCertificateTests : IClassFixture<ApplianceFixture>, ID
         var port = await VirtualAsync("cc-rule", "require", "", ",\"rules\":[\"cc-header\"]");
         Assert.StartsWith("HTTP/1.1 200", await TryGetAsync(port, good.Cert));
         Assert.Contains("X-Client-Cert-Subject: CN=alice\r\n", be.Requests.Single(), StringComparison.OrdinalIgnoreCase);
+        var fingerprint = Convert.ToHexStringLower(good.Cert.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256));
+        Assert.Contains($"X-Client-Cert-Fingerprint: {fingerprint}\r\n", be.Requests.Single(), StringComparison.OrdinalIgnoreCase);
 
         await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/rules", """{"name":"cc-event","source":"when('CLIENTSSL_HANDSHAKE', ctx => {});"}"""));
         var r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"cc-event","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"cc-rule","profiles":["tcp","http"],"rules":["cc-event"]}""");
