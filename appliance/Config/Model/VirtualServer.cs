@@ -31,4 +31,6 @@ public sealed record VirtualServer : IConfigObject
     /// <summary>Concurrent client connections allowed; 0 means no limit.</summary>
     public int ConnectionLimit { get; init; }
     public bool Enabled { get; init; } = true;
+    /// <summary>Type <c>dns</c>: the wide IPs this virtual answers for.</summary>
+    public ImmutableArray<string> WideIps { get; init; } = [];
 }
