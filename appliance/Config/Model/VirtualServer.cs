@@ -33,4 +33,6 @@ public sealed record VirtualServer : IConfigObject
     public bool Enabled { get; init; } = true;
     /// <summary>Type <c>dns</c>: the wide IPs this virtual answers for.</summary>
     public ImmutableArray<string> WideIps { get; init; } = [];
+    /// <summary>Type <c>dns</c>: UDP responses per second to one client /24 (IPv6: /56) before response rate limiting drops or slips them; 0: off; null: 200.</summary>
+    public int? ResponseRateLimit { get; init; }
 }

@@ -24,4 +24,6 @@ public sealed record WideIp : IConfigObject
     public ImmutableSortedDictionary<string, string> Cnames { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
     /// <summary>Answered when no member of any pool is up: an IPv4 address (A), an IPv6 address (AAAA) or a name (CNAME); null: an empty answer (NOERROR, no records, the zone's SOA).</summary>
     public string? Fallback { get; init; }
+    /// <summary>Records in one answer: the picked member first, then the next members that are up (1 to 32).</summary>
+    public int MaxAnswers { get; init; } = 1;
 }

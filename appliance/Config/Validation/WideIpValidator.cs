@@ -20,9 +20,16 @@ internal sealed class WideIpValidator : IConfigValidator
             {
                 ValidateDnsVirtual(context, v);
             }
-            else if (v.WideIps.Length > 0)
+            else
             {
-                context.Add($"virtuals/{v.Name}/wideIps", "only a virtual server of type 'dns' answers for wide IPs");
+                if (v.WideIps.Length > 0)
+                {
+                    context.Add($"virtuals/{v.Name}/wideIps", "only a virtual server of type 'dns' answers for wide IPs");
+                }
+                if (v.ResponseRateLimit is not null)
+                {
+                    context.Add($"virtuals/{v.Name}/responseRateLimit", "response rate limiting applies to virtual servers of type 'dns' only");
+                }
             }
         }
     }
@@ -66,6 +73,7 @@ internal sealed class WideIpValidator : IConfigValidator
         context.OneOf(path, "type", w.Type, WideIpTypes.All);
         context.OneOf(path, "method", w.Method, WideIpMethods.All);
         context.Range(path, "ttl", w.Ttl, 0, MaxTtl);
+        context.Range(path, "maxAnswers", w.MaxAnswers, 1, 32);
         var family = w.Type switch { WideIpTypes.A => AddressFamily.InterNetwork, WideIpTypes.Aaaa => AddressFamily.InterNetworkV6, _ => AddressFamily.Unspecified };
         if (w.Pools.Length == 0)
         {
@@ -159,6 +167,10 @@ internal sealed class WideIpValidator : IConfigValidator
         if (v.WideIps.Length == 0)
         {
             context.Add($"{path}/wideIps", "a dns virtual server needs at least one wide IP");
+        }
+        if (v.ResponseRateLimit is { } limit)
+        {
+            context.Range(path, "responseRateLimit", limit, 0, 1_000_000);
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < v.WideIps.Length; i++)

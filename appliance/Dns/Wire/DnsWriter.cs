@@ -21,6 +21,7 @@ public ref struct DnsWriter
     private ushort _an;
     private ushort _ns;
     private ushort _ar;
+    private int _reserved;
 
     public DnsWriter(Span<byte> buffer)
     {
@@ -28,6 +29,9 @@ public ref struct DnsWriter
     }
 
     public readonly int Length => _pos;
+
+    /// <summary>Keeps <paramref name="bytes"/> at the end free for a record written last (the OPT record); 0 releases it.</summary>
+    public void Reserve(int bytes) => _reserved = bytes;
 
     /// <summary>A pointer to the name that starts at character <paramref name="nameOffset"/> of the question's dotted name.</summary>
     public static ushort PointerTo(int nameOffset) => (ushort)(0xC000 | (DnsParser.HeaderLength + nameOffset));
@@ -113,7 +117,7 @@ public ref struct DnsWriter
     {
         var addressBytes = subnet is { } s ? (s.SourcePrefix + 7) / 8 : 0;
         var rdLength = subnet is null ? 0 : 8 + addressBytes;
-        if (_buffer.Length - _pos < 11 + rdLength)
+        if (_buffer.Length - _reserved - _pos < 11 + rdLength)
         {
             return false;
         }
@@ -161,7 +165,7 @@ public ref struct DnsWriter
 
     private bool Record(ushort owner, ushort type, uint ttl, int rdLength)
     {
-        if (_buffer.Length - _pos < 12 + rdLength)
+        if (_buffer.Length - _reserved - _pos < 12 + rdLength)
         {
             return false;
         }
