@@ -11,10 +11,14 @@ namespace Fulcrum.Tests.Dns;
 /// <summary>The real appliance answering dig over UDP and TCP from wide IPs (docs/DNS.md).</summary>
 public sealed class DnsServerTests
 {
-    private static async Task<(ApplianceProcess App, ApiClient Api, int Port)> StartAsync(TempDir dir, string wideIps, string names, int? rateLimit = 0)
+    private static async Task<(ApplianceProcess App, ApiClient Api, int Port)> StartAsync(TempDir dir, string wideIps, string names, int? rateLimit = 0, string? pools = null)
     {
         var app = await ApplianceProcess.StartAsync(dir.Path);
         var api = app.Client();
+        if (pools is not null)
+        {
+            Assert.Equal(201, (await api.Post("/api/v1/pools", pools)).Code);
+        }
         Assert.Equal(201, (await api.Post("/api/v1/pools", """{"name":"web","members":[{"address":"10.0.0.1","port":80,"ratio":3},{"address":"10.0.0.2","port":80,"ratio":1}]}""")).Code);
         Assert.Equal(201, (await api.Post("/api/v1/pools", """{"name":"eu","members":[{"address":"10.1.0.1","port":80}]}""")).Code);
         Assert.Equal(201, (await api.Post("/api/v1/pools", """{"name":"many","members":[""" + string.Join(',', Enumerable.Range(1, 60).Select(i => $$"""{"address":"10.2.0.{{i}}","port":80}""")) + "]}")).Code);
@@ -95,6 +99,31 @@ public sealed class DnsServerTests
         var metrics = (await api.Get("/metrics")).Text;
         Assert.Contains("fulcrum_dns_queries_total{virtual=\"gslb\"}", metrics);
         Assert.Contains("fulcrum_dns_answers_total{virtual=\"gslb\",type=\"A\"}", metrics);
+    }
+
+    [Fact]
+    public async Task Dig_ConsistentHash_StickyPerClientSubnet_AndAaaa()
+    {
+        using var dir = new TempDir();
+        var (app, api, port) = await StartAsync(dir,
+            """
+            {"name":"sticky.example.com","pools":["many"],"method":"consistent-hash"}
+            {"name":"v6.example.com","type":"AAAA","pools":["six"],"method":"least-connections"}
+            """, "\"sticky.example.com\",\"v6.example.com\"", pools: """{"name":"six","members":[{"address":"2001:db8::5","port":80}]}""");
+        await using var _ = app;
+        using var __ = api;
+
+        var distinct = new HashSet<string>();
+        for (var net = 1; net <= 5; net++)
+        {
+            var answers = await Dig.BatchAsync(port, Enumerable.Repeat($"sticky.example.com A +subnet=198.51.{net}.0/24", 10));
+            Assert.Equal(10, answers.Length);
+            Assert.Single(answers.Distinct());
+            distinct.Add(answers[0]);
+        }
+        Assert.True(distinct.Count >= 2, "five client networks all hashed to one member");
+        Assert.Equal(["2001:db8::5"], await Dig.ShortAsync(port, "v6.example.com", "AAAA"));
+        Assert.Equal(["2001:db8::5"], await Dig.ShortAsync(port, "+tcp", "v6.example.com", "AAAA"));
     }
 
     [Fact]
