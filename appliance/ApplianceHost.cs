@@ -8,6 +8,7 @@ using Fulcrum.Appliance.Config.Validation;
 using Fulcrum.Appliance.Config;
 using Fulcrum.Appliance.Health;
 using Fulcrum.Appliance.DataPlane;
+using Fulcrum.Appliance.Dns;
 using Fulcrum.Appliance.Management.Auth;
 using Fulcrum.Appliance.Management.Endpoints;
 using Fulcrum.Appliance.Management.WebConsole;
@@ -76,6 +77,7 @@ public static class ApplianceHost
         services.AddSingleton<IStatusSource>(sp => sp.GetRequiredService<CertificateExpiry>());
         services.AddFulcrumAuth(db);
         services.AddDataPlane(Path.Combine(options.DataDir, "logs"));
+        services.AddFulcrumDns();
         services.AddOpenApi("v1", o => o.AddSchemaTransformer<OpenApiValueSets>().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Fulcrum management API";

@@ -53,6 +53,12 @@ internal static class EventIds
     public const int RuleWarmFailed = 7101;
     public const int RuleVirtualRefused = 7102;
 
+    // 8200-8299: DNS virtual servers (appliance/Dns).
+    public const int DnsListening = 8200;
+    public const int DnsStopped = 8201;
+    public const int DnsBindFailed = 8202;
+    public const int DnsInternalError = 8203;
+
     public const int HostStarting = 9000;
     public const int HostStopping = 9001;
     public const int AdminPasswordGenerated = 9002;

@@ -19,12 +19,13 @@ public static class ConfigKinds
     public static readonly ConfigKind<Certificate> Certificates = new("certificates", "certificate", c => c.Certificates, (c, v) => c with { Certificates = v });
     public static readonly ConfigKind<Rule> Rules = new("rules", "rule", c => c.Rules, (c, v) => c with { Rules = v });
     public static readonly ConfigKind<DataGroup> DataGroups = new("datagroups", "data group", c => c.DataGroups, (c, v) => c with { DataGroups = v });
+    public static readonly ConfigKind<WideIp> WideIps = new("wideips", "wide IP", c => c.WideIps, (c, v) => c with { WideIps = v });
 
     public static readonly IReadOnlyList<ConfigKind> All =
     [
         Virtuals, Pools, Nodes, Monitors,
         TcpProfiles, HttpProfiles, ClientSslProfiles, ServerSslProfiles, OneConnectProfiles, PersistenceProfiles,
-        Certificates, Rules, DataGroups,
+        Certificates, Rules, DataGroups, WideIps,
     ];
 
     public static readonly IReadOnlyList<ConfigKind> Profiles = [TcpProfiles, HttpProfiles, ClientSslProfiles, ServerSslProfiles, OneConnectProfiles, PersistenceProfiles];

@@ -44,6 +44,8 @@ internal sealed class OpenApiValueSets : IOpenApiSchemaTransformer
         [(typeof(PersistenceProfile), "cookieMethod")] = ProfileValidator.CookieMethods,
         [(typeof(PersistenceProfile), "cookieSameSite")] = ProfileValidator.SameSites,
         [(typeof(DataGroup), "type")] = DataGroupTypes.All,
+        [(typeof(WideIp), "type")] = WideIpTypes.All,
+        [(typeof(WideIp), "method")] = WideIpMethods.All,
         [(typeof(User), "role")] = Roles.All,
         [(typeof(MeResponse), "role")] = Roles.All,
         [(typeof(LoginResponse), "role")] = Roles.All,

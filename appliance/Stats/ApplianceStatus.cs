@@ -11,6 +11,8 @@ public sealed class ApplianceStatus
     public DataPlaneStatus? DataPlane { get; set; }
     /// <summary>Every certificate's end of validity, flagged when within 30 days (<see cref="CertificateExpiry"/>).</summary>
     public List<CertificateStatus> Certificates { get; set; } = [];
+    /// <summary>Each dns virtual server's counters (docs/DNS.md).</summary>
+    public List<DnsVirtualStatus> Dns { get; set; } = [];
 }
 
 /// <summary>The data plane's transport and the process's allocation figures (bytes per request = allocated / requests between two looks).</summary>

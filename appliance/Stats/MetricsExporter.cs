@@ -10,11 +10,13 @@ public sealed class MetricsExporter
 {
     private readonly DataPlaneCounters _counters;
     private readonly Scripting.Runtime.RuleRuntime? _rules;
+    private readonly Dns.DnsCounters? _dns;
 
-    public MetricsExporter(DataPlaneCounters counters, Scripting.Runtime.RuleRuntime? rules = null)
+    public MetricsExporter(DataPlaneCounters counters, Scripting.Runtime.RuleRuntime? rules = null, Dns.DnsCounters? dns = null)
     {
         _counters = counters;
         _rules = rules;
+        _dns = dns;
     }
 
     public string Render()
@@ -37,6 +39,10 @@ public sealed class MetricsExporter
         if (_rules is not null)
         {
             DataPlane.Rules.RuleMetrics.Write(text, _rules.Statistics());
+        }
+        if (_dns is not null)
+        {
+            Dns.DnsMetrics.Write(text, _dns);
         }
         return text.ToString();
     }

@@ -30,6 +30,7 @@ const nav: NavItem[] = [
   { href: '/certificates', label: 'Certificates' },
   { href: '/rules', label: 'Rules' },
   { href: '/datagroups', label: 'Data groups' },
+  { href: '/wideips', label: 'Wide IPs' },
   { href: '/persistence', label: 'Persistence' },
   { href: '/config', label: 'Configuration' },
   { href: '/users', label: 'Users', roles: ['admin', 'auditor'] },
@@ -129,6 +130,8 @@ function Page(props: { path: string; query: URLSearchParams; role: Role }) {
       return <ObjectPage spec={kinds.certificates} intro={<p class="muted">Upload a certificate as PEM with its key, or as a PKCS#12 file. The private key is stored encrypted and never shown again.</p>} />;
     case 'datagroups':
       return <ObjectPage spec={kinds.datagroups} />;
+    case 'wideips':
+      return <ObjectPage spec={kinds.wideips} intro={<p class="muted">Names that dns virtual servers answer from the members of these pools that are up (docs/DNS.md).</p>} />;
     case 'rules':
       if (seg.length > 1) return <RuleEditor key={seg[1]} name={seg[1]} />;
       if (props.query.get('new')) return <RuleEditor key="new" name={null} />;

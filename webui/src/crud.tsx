@@ -25,6 +25,7 @@ export async function loadFormContext(): Promise<FormContext> {
     profiles: Object.values(profiles).flatMap(namesOf),
     persistence: namesOf(profiles.persistence),
     tcpProfiles: namesOf(profiles.tcp),
+    wideips: namesOf(c.wideIps),
   };
 }
 

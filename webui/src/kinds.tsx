@@ -16,6 +16,8 @@ import {
   userRoleValues,
   virtualServerSourceAddressTranslationValues,
   virtualServerTypeValues,
+  wideIpMethodValues,
+  wideIpTypeValues,
   type Certificate,
   type CertificateView,
   type ClientSslProfile,
@@ -31,6 +33,7 @@ import {
   type TcpProfile,
   type User,
   type VirtualServer,
+  type WideIp,
 } from './generated/openapi';
 
 /**
@@ -109,6 +112,8 @@ export const virtuals = kind<VirtualServer>({
     { key: 'sourceAddressTranslation', label: 'Source address translation', type: 'select', options: virtualServerSourceAddressTranslationValues },
     { key: 'snatPool', label: 'SNAT addresses', type: 'list', when: (v) => v.sourceAddressTranslation === 'snat' },
     { key: 'connectionLimit', label: 'Connection limit (0 = none)', type: 'number' },
+    { key: 'wideIps', label: 'Wide IPs', type: 'multi', options: names('wideips'), when: (v) => v.type === 'dns', help: 'a dns virtual takes no profiles, no pool, and sourceAddressTranslation none' },
+    { key: 'responseRateLimit', label: 'Response rate limit (UDP responses per second per /24; 0 = off, empty = 200)', type: 'number', when: (v) => v.type === 'dns' },
     { key: 'enabled', label: 'Enabled', type: 'bool' },
   ],
   defaults: () => ({ type: 'standard', profiles: ['tcp'], rules: [], sourceAddressTranslation: 'automap', connectionLimit: 0, enabled: true }),
@@ -464,6 +469,56 @@ export const datagroups = kind<DataGroup>({
   defaults: () => ({ type: 'string', records: {} }),
   toForm: (o) => ({ ...o, records: formatRecords(o.records) }),
   fromForm: (f) => ({ ...f, records: parseRecords(typeof f.records === 'string' ? f.records : '').records }),
+});
+
+/** Topology records as text, one "subnet pool" a line; cnames as one "pool target" a line. */
+function parsePairs(text: unknown): [string, string][] {
+  return (typeof text === 'string' ? text : '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [a, ...rest] = l.split(/\s+/);
+      return [a, rest.join(' ')] as [string, string];
+    });
+}
+
+export const wideips = kind<WideIp>({
+  kind: 'wideips',
+  title: 'Wide IPs',
+  singular: 'wide IP',
+  writeKind: 'wideips',
+  columns: [
+    { label: 'Type', render: (o) => str(o.type) },
+    { label: 'Pools', render: (o) => list(o.pools) },
+    { label: 'Method', render: (o) => str(o.method) },
+    { label: 'TTL', render: (o) => str(o.ttl) },
+    { label: 'Fallback', render: (o) => str(o.fallback) },
+  ],
+  fields: [
+    { ...name, help: 'the DNS name answered, such as www.example.com; its zone is the name without the first label' },
+    description,
+    { key: 'type', label: 'Type', type: 'select', options: wideIpTypeValues },
+    { key: 'pools', label: 'Pools', type: 'multi', options: names('pools'), required: true },
+    { key: 'method', label: 'Method', type: 'select', options: wideIpMethodValues },
+    { key: 'ttl', label: 'TTL (seconds)', type: 'number' },
+    { key: 'maxAnswers', label: 'Records per answer (1 to 32)', type: 'number' },
+    { key: 'topology', label: 'Topology (one "subnet pool" a line)', type: 'textarea', rows: 4, when: (v) => v.method === 'topology', placeholder: '10.0.0.0/8 web-eu' },
+    { key: 'cnames', label: 'CNAME targets (one "pool target" a line)', type: 'textarea', rows: 3, when: (v) => v.type === 'CNAME', placeholder: 'web eu.cdn.example.net' },
+    { key: 'fallback', label: 'Fallback when every member is down', type: 'text', help: 'an address (A, AAAA) or a name (CNAME); empty: an empty answer' },
+  ],
+  defaults: () => ({ type: 'A', pools: [], method: 'round-robin', ttl: 30, maxAnswers: 1 }),
+  toForm: (o) => ({
+    ...o,
+    topology: (o.topology ?? []).map((t) => `${t.subnet} ${t.pool}`).join('\n'),
+    cnames: Object.entries(o.cnames ?? {}).map(([p, t]) => `${p} ${t}`).join('\n'),
+  }),
+  fromForm: (f) => ({
+    ...f,
+    fallback: f.fallback ? f.fallback : null,
+    topology: parsePairs(f.topology).map(([subnet, pool]) => ({ subnet, pool })),
+    cnames: Object.fromEntries(parsePairs(f.cnames)),
+  }),
 });
 
 export const rules = kind<Rule>({

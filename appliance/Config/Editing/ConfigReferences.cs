@@ -11,6 +11,7 @@ public static class ConfigReferences
         if (kind == ConfigKinds.Pools)
         {
             found.AddRange(config.Virtuals.Where(v => v.Pool == name).Select(v => $"virtual server '{v.Name}'"));
+            found.AddRange(config.WideIps.Where(w => w.Pools.Contains(name)).Select(w => $"wide IP '{w.Name}'"));
         }
         else if (kind == ConfigKinds.Monitors)
         {
@@ -35,6 +36,10 @@ public static class ConfigReferences
                     .Where(p => p.Members.Any(m => Validation.AddressSyntax.TryParseIp(m.Address, out var a) && a.Equals(ip)))
                     .Select(p => $"pool '{p.Name}'"));
             }
+        }
+        else if (kind == ConfigKinds.WideIps)
+        {
+            found.AddRange(config.Virtuals.Where(v => v.WideIps.Contains(name)).Select(v => $"virtual server '{v.Name}'"));
         }
         else if (ConfigKinds.Profiles.Contains(kind))
         {

@@ -16,6 +16,7 @@ public sealed record FulcrumConfig
     public ImmutableArray<Certificate> Certificates { get; init; } = [];
     public ImmutableArray<Rule> Rules { get; init; } = [];
     public ImmutableArray<DataGroup> DataGroups { get; init; } = [];
+    public ImmutableArray<WideIp> WideIps { get; init; } = [];
 
     /// <summary>The configuration of a new box: only the built-in objects.</summary>
     public static FulcrumConfig Default { get; } = BuiltIns.Apply(new FulcrumConfig());

@@ -31,4 +31,8 @@ public sealed record VirtualServer : IConfigObject
     /// <summary>Concurrent client connections allowed; 0 means no limit.</summary>
     public int ConnectionLimit { get; init; }
     public bool Enabled { get; init; } = true;
+    /// <summary>Type <c>dns</c>: the wide IPs this virtual answers for.</summary>
+    public ImmutableArray<string> WideIps { get; init; } = [];
+    /// <summary>Type <c>dns</c>: UDP responses per second to one client /24 (IPv6: /56) before response rate limiting drops or slips them; 0: off; null: 200.</summary>
+    public int? ResponseRateLimit { get; init; }
 }

@@ -21,6 +21,7 @@ public sealed class ConfigValidator
         new CertificateValidator(),
         new RuleValidator(),
         new DataGroupValidator(),
+        new WideIpValidator(),
     ];
 
     private readonly IReadOnlyList<IPEndPoint> _reserved;

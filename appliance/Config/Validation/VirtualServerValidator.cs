@@ -104,7 +104,7 @@ internal sealed class VirtualServerValidator : IConfigValidator
             }
         }
         var l4 = v.Type == VirtualServerTypes.PerformanceL4;
-        if (!l4 && v.Protocol == "tcp" && !kinds.ContainsKey(ProfileKinds.Tcp))
+        if (!l4 && v.Type != VirtualServerTypes.Dns && v.Protocol == "tcp" && !kinds.ContainsKey(ProfileKinds.Tcp))
         {
             context.Add($"{path}/profiles", "a standard tcp virtual server needs a tcp profile (for example the built-in 'tcp')");
         }

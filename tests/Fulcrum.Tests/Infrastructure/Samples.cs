@@ -36,6 +36,7 @@ public static class Samples
             ("profiles/persistence", "sticky", """{"name":"sticky","method":"cookie","cookieName":"srv"}""", "timeout", "600"),
             ("rules", "redirect", """{"name":"redirect","source":"when('HTTP_REQUEST', ctx => ctx.http.redirect('https://' + ctx.http.host + ctx.http.uri));"}""", "description", "\"to https\""),
             ("datagroups", "blocked", """{"name":"blocked","type":"string","records":{"/admin":"","/debug":""}}""", "records", """{"/admin":"","/debug":"","/secret":""}"""),
+            ("wideips", "www.example.com", """{"name":"www.example.com","type":"A","pools":["web"],"ttl":30,"method":"round-robin","fallback":"192.0.2.1"}""", "ttl", "60"),
             ("virtuals", "www", """{"name":"www","destination":"127.0.0.1:18000","type":"standard","pool":"web","profiles":["tcp","http-xff","oc"],"clientSideTcp":"tcp-wan","serverSideTcp":"tcp-lan-optimized","rules":["redirect"],"persistence":"sticky","sourceAddressTranslation":"automap","connectionLimit":0,"enabled":true}""", "connectionLimit", "100"),
         ];
     }
