@@ -23,15 +23,15 @@ public sealed class NatEndToEndTests
     private static readonly string Mgmt = "fpm" + Id;
 
     // A real server: TCP answers an HTTP request with "<name> <peer address>", UDP echoes the same line.
-    private const string Server = """
+    internal const string Server = """
 import socket, sys, threading
-name = sys.argv[1]
+name = sys.argv[1]; port = int(sys.argv[2]) if len(sys.argv) > 2 else 8080
 def udp():
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", 8080))
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", port))
     while True:
         d, a = u.recvfrom(2048); u.sendto(f"{name} {a[0]}".encode(), a)
 threading.Thread(target=udp, daemon=True).start()
-t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); t.bind(("0.0.0.0", 8080)); t.listen(64)
+t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); t.bind(("0.0.0.0", port)); t.listen(64)
 while True:
     c, a = t.accept(); c.recv(4096); body = f"{name} {a[0]}"
     c.sendall(f"HTTP/1.0 200 OK\r\nContent-Length: {len(body)}\r\n\r\n{body}".encode()); c.close()
@@ -114,7 +114,7 @@ while True:
         }
     }
 
-    private static Process StartIn(string ns, params string[] command)
+    internal static Process StartIn(string ns, params string[] command)
     {
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in (string[])["netns", "exec", ns, .. command])
@@ -124,7 +124,7 @@ while True:
         return Process.Start(info)!;
     }
 
-    private static async Task<string> InNs(string ns, params string[] command) => (await Shell.Run("ip", ["netns", "exec", ns, .. command])).Trim();
+    internal static async Task<string> InNs(string ns, params string[] command) => (await Shell.Run("ip", ["netns", "exec", ns, .. command])).Trim();
 
     private static async Task SetUp()
     {
@@ -174,7 +174,7 @@ while True:
     }
 
     /// <summary>Offloads off (PACKET-NOTES): with TSO/GSO, 64 KB super-frames are cut to the capture length; with tx checksum offload the captured checksum is partial.</summary>
-    private static async Task NoOffload(string ns, string dev) =>
+    internal static async Task NoOffload(string ns, string dev) =>
         await Shell.Run("ip", "netns", "exec", ns, "ethtool", "-K", dev, "tso", "off", "gso", "off", "gro", "off", "tx", "off");
 
     private static async Task TearDown()
