@@ -76,6 +76,17 @@ while True:
             Assert.True(web.GetProperty("totalConnections").GetInt64() >= 4, web.ToString());
             Assert.True(web.GetProperty("bytesIn").GetInt64() > 0 && web.GetProperty("bytesOut").GetInt64() > 0, web.ToString());
 
+            // The connection table, like ipvsadm -Lnc: the UDP flow, and the TCP flows closing.
+            var flows = (await api.Get("/api/v1/connections?virtual=dns")).Json.EnumerateArray().ToList();
+            var flow = Assert.Single(flows);
+            Assert.Equal("udp", flow.GetProperty("state").GetString());
+            Assert.StartsWith("10.151.1.2:", flow.GetProperty("client").GetString());
+            Assert.Equal("10.151.1.100:80", flow.GetProperty("destination").GetString());
+            Assert.StartsWith("10.151.2.", flow.GetProperty("member").GetString());
+            var tcp = (await api.Get("/api/v1/connections?virtual=web")).Json.EnumerateArray().ToList();
+            Assert.Equal(4, tcp.Count);
+            Assert.All(tcp, f => Assert.Contains(f.GetProperty("state").GetString(), new[] { "fin", "time-wait", "close" }));
+
             // rs1 dies: once its monitor marks it down, new flows all go to rs2.
             rs1.Kill(entireProcessTree: true);
             await WaitMemberDown(api, "10.151.2.2");
