@@ -87,6 +87,14 @@ while True:
             Assert.Equal(4, tcp.Count);
             Assert.All(tcp, f => Assert.Contains(f.GetProperty("state").GetString(), new[] { "fin", "time-wait", "close" }));
 
+            // A full table: the second flow of a one-flow virtual is dropped and counted.
+            await DataPlaneApi.Ok(api.Post("/api/v1/virtuals", """{"name":"tiny","type":"performance-l4","protocol":"udp","destination":"10.151.1.100:81","pool":"rs","profiles":[],"clientInterface":"lbc","serverInterface":"lbs","connectionLimit":1}"""));
+            const string twoFlows = "import socket\nfor i in range(2):\n s=socket.socket(2,2);s.settimeout(1);s.sendto(b'x',('10.151.1.100',81))\n try: print(s.recv(100).decode())\n except OSError: print('timeout')";
+            var lines = (await InNs(Cl, "python3", "-c", twoFlows)).Split('\n');
+            Assert.Matches("^rs[12] 10.151.1.2$", lines[0].Trim());
+            Assert.Equal("timeout", lines[1].Trim());
+            Assert.Equal(1, DataPlaneApi.ErrorCount(await api.VirtualStatusAsync("tiny"), "packet-table-full"));
+
             // rs1 dies: once its monitor marks it down, new flows all go to rs2.
             rs1.Kill(entireProcessTree: true);
             await WaitMemberDown(api, "10.151.2.2");
