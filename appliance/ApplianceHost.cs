@@ -112,6 +112,7 @@ public static class ApplianceHost
         app.MapConfigEndpoints();
         app.MapStatusEndpoints();
         app.MapPersistenceEndpoints();
+        app.MapConnectionEndpoints();
         app.MapBundleEndpoints();
         app.MapHealthEndpoints();
         app.MapStatusStreamEndpoints();

@@ -1,5 +1,6 @@
 using System.Net;
 using Fulcrum.Appliance.Config.Runtime;
+using Fulcrum.Packet.Balancing;
 
 namespace Fulcrum.Appliance.Balancing;
 
@@ -8,7 +9,7 @@ namespace Fulcrum.Appliance.Balancing;
 /// still has a member at that address and port), so a config change never resets counters or health. All fields
 /// are updated with interlocked operations; the pick path reads them without locks.
 /// </summary>
-public sealed class MemberState
+public sealed class MemberState : IFlowMember
 {
     /// <summary><see cref="UpSinceTimestamp"/> when the member is not ramping (never came up, or up since before the ramp could matter).</summary>
     public const long NotRamping = long.MinValue;
@@ -218,4 +219,12 @@ public sealed class MemberState
     internal void SessionAdded() => Interlocked.Increment(ref _sessions);
 
     internal void SessionRemoved() => Interlocked.Decrement(ref _sessions);
+
+    // Packet mode's view (its contract, implemented here so a pick hands out the live state itself, allocation-free):
+    // a tracked flow counts as a connection for the least-connections family and the status page.
+    bool IFlowMember.IsUp => Health.Status != HealthStatus.Down;
+
+    void IFlowMember.FlowOpened() => ConnectionOpened();
+
+    void IFlowMember.FlowClosed() => ConnectionClosed();
 }

@@ -33,6 +33,12 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<ListenerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
         services.AddSingleton<IStatusSource, DataPlaneStatusSource>();
+        // Packet mode (performance-l4): balancing through the shared selector, forwarding by Fulcrum.Packet.
+        services.AddSingleton<Balancing.Selection.BalancingSelector>();
+        services.AddSingleton<Packet.FlowBalancer>();
+        services.AddSingleton<Packet.PacketModeService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Packet.PacketModeService>());
+        services.AddSingleton<IStatusSource>(sp => sp.GetRequiredService<Packet.PacketModeService>());
         services.AddSingleton<MetricsExporter>();
         return services;
     }

@@ -37,6 +37,7 @@ internal sealed class OpenApiValueSets : IOpenApiSchemaTransformer
         [(typeof(Config.Model.Monitor), "type")] = MonitorTypes.All,
         [(typeof(VirtualServer), "type")] = VirtualServerTypes.All,
         [(typeof(VirtualServer), "sourceAddressTranslation")] = SourceTranslations.All,
+        [(typeof(VirtualServer), "forwarding")] = PacketForwardings.All,
         [(typeof(TcpProfile), "proxyProtocol")] = ProfileValidator.ProxyProtocols,
         [(typeof(HttpProfile), "serverHeaderAction")] = ProfileValidator.ServerHeaderActions,
         [(typeof(ClientSslProfile), "clientCertificate")] = ProfileValidator.ClientCertModes,

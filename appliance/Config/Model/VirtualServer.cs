@@ -28,6 +28,12 @@ public sealed record VirtualServer : IConfigObject
     /// <summary><c>none | automap | snat</c>; <c>snat</c> binds to the addresses in <see cref="SnatPool"/>.</summary>
     public string SourceAddressTranslation { get; init; } = SourceTranslations.Automap;
     public ImmutableArray<string> SnatPool { get; init; } = [];
+    /// <summary>performance-l4 only: <c>nat | dr | tun | fullnat</c> (<see cref="PacketForwardings"/>); null means nat.</summary>
+    public string? Forwarding { get; init; }
+    /// <summary>performance-l4 only: the interface clients' packets arrive on (the virtual address is answered there).</summary>
+    public string? ClientInterface { get; init; }
+    /// <summary>performance-l4 only: the interface toward members; null means the client interface.</summary>
+    public string? ServerInterface { get; init; }
     /// <summary>Concurrent client connections allowed; 0 means no limit.</summary>
     public int ConnectionLimit { get; init; }
     public bool Enabled { get; init; } = true;

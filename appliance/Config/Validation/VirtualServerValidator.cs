@@ -3,7 +3,7 @@ using Fulcrum.Appliance.Config.Model;
 
 namespace Fulcrum.Appliance.Config.Validation;
 
-internal sealed class VirtualServerValidator : IConfigValidator
+internal sealed partial class VirtualServerValidator : IConfigValidator
 {
     public void Validate(ValidationContext context)
     {
@@ -54,7 +54,15 @@ internal sealed class VirtualServerValidator : IConfigValidator
             ValidateRules(context, v, path);
             ValidatePersistence(context, v, path, "persistence", v.Persistence);
             ValidatePersistence(context, v, path, "fallbackPersistence", v.FallbackPersistence);
-            ValidateTranslation(context, v, path);
+            if (v.Type == VirtualServerTypes.PerformanceL4)
+            {
+                ValidatePacketMode(context, v, path);
+            }
+            else
+            {
+                ValidateTranslation(context, v, path);
+                RefusePacketFields(context, v, path);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.Balancing.Persistence;
+using Fulcrum.Appliance.Balancing.Selection;
 using Fulcrum.Appliance.Config.Model;
 using Fulcrum.Appliance.DataPlane.Pipeline;
 using Fulcrum.Appliance.DataPlane.Transport;
@@ -38,7 +39,7 @@ public sealed class MemberSelector
         ctx.Balancing.PickedByPersistence = false;
         if (!Persists(ctx, pool, out var persistence, out var rule))
         {
-            return pool.Pick(Context(ctx, pool, exclude));
+            return BalancingSelector.PickFromPool(pool, Request(ctx, pool, exclude));
         }
         var member = Lookup(ctx, pool, rule, out var ruleKey);
         var from = member is not null && !ReferenceEquals(member, exclude) ? Source.Rule : Source.None;
@@ -56,7 +57,7 @@ public sealed class MemberSelector
         }
         if (from == Source.None)
         {
-            member = pool.Pick(Context(ctx, pool, exclude));
+            member = BalancingSelector.PickFromPool(pool, Request(ctx, pool, exclude));
         }
         ctx.Balancing.PickedByPersistence = from != Source.None;
         if (member is not null)
@@ -170,13 +171,16 @@ public sealed class MemberSelector
         return !(persistence.IsEmpty && rule is null) && !RuleNodes.IsNode(pool) && !ctx.Balancing.PersistenceOff;
     }
 
-    /// <summary>The pick context with the pool's hash key, for source-hash and consistent-hash pools.</summary>
-    internal static PickContext Context(ProxyContext ctx, PoolState pool, MemberState? exclude)
+    /// <summary>
+    /// The proxy's side of the adapter: the shared <see cref="BalancingRequest"/> built from the connection, with the
+    /// pool's hash key for source-hash and consistent-hash pools (read from the request or given by a rule).
+    /// </summary>
+    internal static BalancingRequest Request(ProxyContext ctx, PoolState pool, MemberState? exclude)
     {
-        var client = ctx.ClientEndPoint.Address;
+        var client = ctx.ClientEndPoint;
         if (pool.MethodName is not (LoadBalancingModes.SourceHash or LoadBalancingModes.ConsistentHash))
         {
-            return new PickContext(client, null, exclude);
+            return new BalancingRequest(ctx.Plan.Name, client.Address, client.Port, null, exclude);
         }
         var key = pool.Config.Config.HashKey switch
         {
@@ -185,7 +189,7 @@ public sealed class MemberSelector
             var spec => RequestKeys.Get(ctx.Balancing.Request, spec),
         };
         // A key the request lacks falls back to the client address.
-        return key is null ? new PickContext(client, null, exclude) : new PickContext(null, key, exclude);
+        return new BalancingRequest(ctx.Plan.Name, client.Address, client.Port, key, exclude);
     }
 
     /// <summary>The persisted member by one profile, or null; <paramref name="key"/> is the table key it used (null: none).</summary>
