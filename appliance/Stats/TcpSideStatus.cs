@@ -8,5 +8,7 @@ public sealed class TcpSideStatus
     public TcpOptionsInForce? Options { get; set; }
     /// <summary>The last option the kernel refused (<c>field: errno</c>), or null.</summary>
     public string? RefusedOption { get; set; }
+    /// <summary>How often L4 pumps stopped reading from this side at proxyBufferHigh and read again at proxyBufferLow.</summary>
+    public ProxyBufferSummary ProxyBuffer { get; set; } = new();
     public TcpClosedSummary Closed { get; set; } = new();
 }

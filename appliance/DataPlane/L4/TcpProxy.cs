@@ -106,8 +106,8 @@ public sealed class TcpProxy : Pipeline.Layers.IConnectionProtocol
             var down = new Channel(ctx, server.Side, toClient, toServer, isRequest: false, serverHeld ? rules : null);
             up.Peer = down;
             down.Peer = up;
-            var upTask = up.RunAsync(ctx.Plan.L4BufferSize);
-            var downTask = down.RunAsync(ctx.Plan.L4ServerBufferSize);
+            var upTask = up.RunAsync(ctx.Plan.ClientBuffer, ctx.Plan.ClientTcp.Telemetry);
+            var downTask = down.RunAsync(ctx.Plan.ServerBuffer, ctx.Plan.ServerTcp.Telemetry);
             await Task.WhenAll(upTask, downTask).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)

@@ -58,8 +58,8 @@ public sealed class VirtualPlan
         CollectTimeoutMs = runtime.ClientTcp.CollectTimeout * 1000L;
         // Each side's proxy buffer bounds what the proxy holds of the bytes it reads from that side.
         ServerBufferSize = Math.Clamp(runtime.ServerTcp.ProxyBufferHigh / 2, 4096, 64 * 1024);
-        L4BufferSize = Math.Clamp(runtime.ClientTcp.ProxyBufferHigh / 2, 4096, 256 * 1024);
-        L4ServerBufferSize = Math.Clamp(runtime.ServerTcp.ProxyBufferHigh / 2, 4096, 256 * 1024);
+        ClientBuffer = new ProxyBufferMarks(runtime.ClientTcp.ProxyBufferHigh, runtime.ClientTcp.ProxyBufferLow);
+        ServerBuffer = new ProxyBufferMarks(runtime.ServerTcp.ProxyBufferHigh, runtime.ServerTcp.ProxyBufferLow);
         // Validation refuses a bad value; a store written before it did may still hold one, which must never reach the wire.
         ServerHeaderValue = Http?.ServerHeaderValue is { } s && Config.Validation.HeaderGrammar.FieldValueProblem(s) is null
             ? System.Text.Encoding.ASCII.GetBytes("Server: " + s + "\r\n")
@@ -135,11 +135,11 @@ public sealed class VirtualPlan
 
     public int ServerBufferSize { get; }
 
-    /// <summary>The L4 pump's buffer for bytes read from the client (client side proxyBufferHigh).</summary>
-    public int L4BufferSize { get; }
+    /// <summary>The L4 pump's marks for bytes read from the client (client side proxyBufferHigh/Low).</summary>
+    public ProxyBufferMarks ClientBuffer { get; }
 
-    /// <summary>The L4 pump's buffer for bytes read from the member (server side proxyBufferHigh).</summary>
-    public int L4ServerBufferSize { get; }
+    /// <summary>The L4 pump's marks for bytes read from the member (server side proxyBufferHigh/Low).</summary>
+    public ProxyBufferMarks ServerBuffer { get; }
 
     /// <summary>The whole <c>Server: value</c> line for serverHeaderAction replace.</summary>
     public byte[] ServerHeaderValue { get; }

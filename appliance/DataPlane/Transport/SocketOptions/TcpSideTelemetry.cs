@@ -21,7 +21,14 @@ public sealed unsafe class TcpSideTelemetry
     private int? _deferAccept;
     private int? _synBacklog;
     private bool _listenerFastOpen;
+    private long _bufferPauses, _bufferResumes;
     private long _connections, _retransmits, _withRetransmits, _rttSum, _rttMax, _rateSum, _rateMax, _bytesSent, _bytesRetrans;
+
+    /// <summary>An L4 pump held proxyBufferHigh bytes read from this side and stopped reading from it.</summary>
+    public void BufferPaused() => Interlocked.Increment(ref _bufferPauses);
+
+    /// <summary>The other side took enough that at most proxyBufferLow remained: the pump reads from this side again.</summary>
+    public void BufferResumed() => Interlocked.Increment(ref _bufferResumes);
 
     public void Refused(string field, int errno) => Volatile.Write(ref _refused, $"{field}: errno {errno}");
 
@@ -100,6 +107,7 @@ public sealed unsafe class TcpSideTelemetry
             Profile = profile,
             Options = Volatile.Read(ref _options),
             RefusedOption = Volatile.Read(ref _refused),
+            ProxyBuffer = new ProxyBufferSummary { Pauses = Volatile.Read(ref _bufferPauses), Resumes = Volatile.Read(ref _bufferResumes) },
             Closed = new TcpClosedSummary
             {
                 Connections = n,
