@@ -33,15 +33,11 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
             {
                 TlsLog.MaterialFailed(_logger, plan.ClientTlsError!, plan.Name);
             }
-            counters.Failed(TlsFailureReason.Other);
-            ctx.Fail(TerminationCause.ClientTls);
-            return false;
+            return Refuse(ctx, TlsFailureReason.Other, message: null);
         }
         if (!counters.TryEnter(material.MaxHandshakes))
         {
-            counters.Failed(TlsFailureReason.Limit);
-            ctx.Fail(TerminationCause.Resource);
-            return false;
+            return Refuse(ctx, TlsFailureReason.Limit, message: null);
         }
         ClientTlsStream? ssl = null;
         try
@@ -53,10 +49,7 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
             if (parse != Scripting.Wire.Tls.ClientHelloParse.Ok)
             {
                 System.Buffers.ArrayPool<byte>.Shared.Return(read);
-                var refused = parse == Scripting.Wire.Tls.ClientHelloParse.Invalid ? TlsFailureReason.NotTls : TlsFailureReason.Closed;
-                counters.Failed(ctx.Cause == TerminationCause.ClientTimeout ? TlsFailureReason.Timeout : refused);
-                ctx.Fail(ctx.Cause == TerminationCause.ClientTimeout ? TerminationCause.ClientTimeout : refused == TlsFailureReason.Closed ? TerminationCause.ClientClosed : TerminationCause.ClientTls);
-                return false;
+                return Refuse(ctx, parse == Scripting.Wire.Tls.ClientHelloParse.Invalid ? TlsFailureReason.NotTls : TlsFailureReason.Closed, message: null);
             }
             var observer = new HandshakeObserverStream(new ReplayStream(ctx.Client.Stream, read, length));
             ssl = new ClientTlsStream(observer, material) { ClientHello = hello };
@@ -85,20 +78,8 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
                 reason = refused;
                 message = "client certificate " + ssl.VerifyResult;
             }
-            if (ctx.Cause == TerminationCause.ClientTimeout)
-            {
-                reason = TlsFailureReason.Timeout;
-            }
-            counters.Failed(reason);
-            TlsLog.HandshakeFailed(_logger, plan.Name, ctx.ClientEndPoint.ToString(), TlsFailureReasons.Names[(int)reason], message);
-            ctx.Fail(reason switch
-            {
-                TlsFailureReason.Timeout => TerminationCause.ClientTimeout,
-                TlsFailureReason.Closed => TerminationCause.ClientClosed,
-                _ => TerminationCause.ClientTls,
-            });
             ssl?.Dispose();
-            return false;
+            return Refuse(ctx, reason, message);
         }
         finally
         {
@@ -114,5 +95,30 @@ internal sealed class ClientSslLayer : Pipeline.Layers.IClientLayer
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Every refused handshake ends here: counted by reason (a deadline that fired wins over what the read saw), logged
+    /// when the TLS library said why, and the connection failed with the matching termination cause.
+    /// </summary>
+    private bool Refuse(ProxyContext ctx, TlsFailureReason reason, string? message)
+    {
+        if (ctx.Cause == TerminationCause.ClientTimeout)
+        {
+            reason = TlsFailureReason.Timeout;
+        }
+        ctx.Plan.Counters.Tls.Failed(reason);
+        if (message is not null)
+        {
+            TlsLog.HandshakeFailed(_logger, ctx.Plan.Name, ctx.ClientEndPoint.ToString(), TlsFailureReasons.Names[(int)reason], message);
+        }
+        ctx.Fail(reason switch
+        {
+            TlsFailureReason.Timeout => TerminationCause.ClientTimeout,
+            TlsFailureReason.Closed => TerminationCause.ClientClosed,
+            TlsFailureReason.Limit => TerminationCause.Resource,
+            _ => TerminationCause.ClientTls,
+        });
+        return false;
     }
 }
