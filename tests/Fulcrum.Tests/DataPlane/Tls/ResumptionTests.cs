@@ -23,11 +23,7 @@ public sealed class ResumptionTests : IClassFixture<ApplianceFixture>, IDisposab
     {
         var name = "res-" + version.Replace("_", "", StringComparison.Ordinal);
         await using var be = new RecordingHttpBackend();
-        await _f.Admin.PoolAsync(name, [be.Port]);
-        var site = _pki.Issue(ecdsa: true, "site.test");
-        await TestPki.CertificateAsync(_f.Admin, name + "-site", site.Pem, site.Key);
-        await _f.Admin.ProfileAsync("client-ssl", $$"""{"name":"{{name}}-ssl","certificate":"{{name}}-site"}""");
-        var port = await _f.Admin.VirtualAsync(name, name, $"\"tcp\",\"http\",\"{name}-ssl\"");
+        var port = await SiteVirtualAsync(name, be.Port);
 
         var session = _pki.WriteFile(name + ".sess", "");
         // A request that the proxy answers and closes, so the TLS 1.3 ticket (sent after the handshake) is read before s_client exits.
@@ -53,11 +49,7 @@ public sealed class ResumptionTests : IClassFixture<ApplianceFixture>, IDisposab
         // keeps a session for reuse only when the close was clean (close_notify), not after a bare FIN.
         var name = "resc-" + version.Replace("_", "", StringComparison.Ordinal);
         await using var be = new RecordingHttpBackend();
-        await _f.Admin.PoolAsync(name, [be.Port]);
-        var site = _pki.Issue(ecdsa: true, "site.test");
-        await TestPki.CertificateAsync(_f.Admin, name + "-site", site.Pem, site.Key);
-        await _f.Admin.ProfileAsync("client-ssl", $$"""{"name":"{{name}}-ssl","certificate":"{{name}}-site"}""");
-        var port = await _f.Admin.VirtualAsync(name, name, $"\"tcp\",\"http\",\"{name}-ssl\"");
+        var port = await SiteVirtualAsync(name, be.Port);
 
         var output = await Shell.Run(false, "sh", "-c", $"timeout 20 openssl s_time -connect 127.0.0.1:{port} -{version} -www / -reuse -time 1 2>&1");
 
@@ -67,5 +59,15 @@ public sealed class ResumptionTests : IClassFixture<ApplianceFixture>, IDisposab
         Assert.DoesNotContain('*', marks);
         var tls = (await _f.Admin.VirtualStatusAsync(name)).GetProperty("tls");
         Assert.True(tls.GetProperty("resumptions").GetInt64() >= marks.Length, tls.ToString());
+    }
+
+    /// <summary>An HTTP virtual offloading TLS for site.test (ECDSA) in front of <paramref name="member"/>; its port.</summary>
+    private async Task<int> SiteVirtualAsync(string name, int member)
+    {
+        await _f.Admin.PoolAsync(name, [member]);
+        var site = _pki.Issue(ecdsa: true, "site.test");
+        await TestPki.CertificateAsync(_f.Admin, name + "-site", site.Pem, site.Key);
+        await _f.Admin.ProfileAsync("client-ssl", $$"""{"name":"{{name}}-ssl","certificate":"{{name}}-site"}""");
+        return await _f.Admin.VirtualAsync(name, name, $"\"tcp\",\"http\",\"{name}-ssl\"");
     }
 }
