@@ -135,25 +135,10 @@ public sealed class ServerSslTests : IClassFixture<ApplianceFixture>, IDisposabl
         // refuses others (-servername_fatal); the default certificate is from another CA, so a wrong name also fails verification.
         var good = _pki.Issue(ecdsa: true, "backend.test");
         var other = _other.Issue(ecdsa: true, "default.test");
-        var port = FreePort.Next();
-        var args = $"s_server -accept 127.0.0.1:{port} -www -cert {_other.WriteFile("d.pem", other.Pem)} -key {_other.WriteFile("d.key", other.Key)} "
-            + $"-cert2 {_pki.WriteFile("b.pem", good.Pem)} -key2 {_pki.WriteFile("b.key", good.Key)} -servername backend.test -servername_fatal";
-        using var server = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("openssl", args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true })!;
+        var (server, port) = await OpenSslServerAsync($"-cert {_other.WriteFile("d.pem", other.Pem)} -key {_other.WriteFile("d.key", other.Key)} "
+            + $"-cert2 {_pki.WriteFile("b.pem", good.Pem)} -key2 {_pki.WriteFile("b.key", good.Key)} -servername backend.test -servername_fatal");
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(5);
-            while (true)
-            {
-                try
-                {
-                    using var probe = await RawClient.ConnectAsync(port);
-                    break;
-                }
-                catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(50);
-                }
-            }
             await CaAsync("ss-ossl-ca");
             var right = await VirtualAsync("ss-ossl", port, """{"name":"ss-ossl-ssl","serverName":"backend.test","verifyServer":true,"caCertificate":"ss-ossl-ca"}""");
             var (text, _) = await RawClient.ExchangeAsync(right, "GET / HTTP/1.0\r\n\r\n", TimeSpan.FromSeconds(5));
@@ -166,6 +151,62 @@ public sealed class ServerSslTests : IClassFixture<ApplianceFixture>, IDisposabl
         {
             server.Kill();
             await server.WaitForExitAsync();
+            server.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData("-tls1_3")]
+    [InlineData("-tls1_2")]
+    public async Task ConnectionsToAMember_ResumeItsSession(string version)
+    {
+        // Without OneConnect every client connection opens its own TLS connection to the member; the second and later
+        // ones offer the session the first was given (a TLS 1.3 ticket, a TLS 1.2 session id) and s_server's -www page
+        // says whether it took it.
+        var cert = _pki.Issue(ecdsa: true, "backend.test");
+        var (server, port) = await OpenSslServerAsync($"-cert {_pki.WriteFile("r.pem", cert.Pem)} -key {_pki.WriteFile("r.key", cert.Key)} {version}");
+        try
+        {
+            var name = "ss-resume" + version.Replace("-tls1_", "", StringComparison.Ordinal);
+            var virtualPort = await VirtualAsync(name, port, $$"""{"name":"{{name}}-ssl","serverName":"backend.test"}""");
+            var pages = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                var (text, _) = await RawClient.ExchangeAsync(virtualPort, "GET / HTTP/1.0\r\n\r\n", TimeSpan.FromSeconds(5));
+                Assert.StartsWith("HTTP/1.0 200 ok", text);
+                pages.Add(text);
+            }
+            Assert.Contains("\nNew, ", pages[0]);
+            Assert.Contains("\nReused, ", pages[2]);
+        }
+        finally
+        {
+            server.Kill();
+            await server.WaitForExitAsync();
+            server.Dispose();
+        }
+    }
+
+    /// <summary>An <c>openssl s_server -www</c> on a free loopback port, once it accepts connections.</summary>
+    private static async Task<(System.Diagnostics.Process Server, int Port)> OpenSslServerAsync(string arguments)
+    {
+        var port = FreePort.Next();
+        var server = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("openssl", $"s_server -accept 127.0.0.1:{port} -www {arguments}")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+        })!;
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            try
+            {
+                using var probe = await RawClient.ConnectAsync(port);
+                return (server, port);
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
         }
     }
 }
