@@ -288,8 +288,9 @@ export const profileKinds: KindSpec[] = [
       { key: 'alpn', label: 'ALPN', type: 'list', placeholder: 'http/1.1' },
       { key: 'clientCertificate', label: 'Client certificate', type: 'select', options: clientSslProfileClientCertificateValues },
       { key: 'caCertificate', label: 'CA certificate', type: 'select', optional: true, options: names('certificates') },
+      { key: 'ocspStapling', label: 'OCSP stapling', type: 'bool' },
     ],
-    defaults: () => ({ protocols: ['tls1.2', 'tls1.3'], alpn: ['http/1.1'], clientCertificate: 'ignore', sniCertificates: [] }),
+    defaults: () => ({ protocols: ['tls1.2', 'tls1.3'], alpn: ['http/1.1'], clientCertificate: 'ignore', sniCertificates: [], ocspStapling: false }),
   }),
 
   kind<ServerSslProfile>({

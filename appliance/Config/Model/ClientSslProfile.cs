@@ -30,4 +30,9 @@ public sealed record ClientSslProfile : IProfile
     public string? CrlFile { get; init; }
     /// <summary>Most certificates allowed above the client's own in its verified chain (the CA included).</summary>
     public int VerifyDepth { get; init; } = 9;
+    /// <summary>
+    /// Staple the OCSP response of each certificate's responder (its authority information access) to handshakes that
+    /// ask for it, fetched in the background and refreshed before it expires (LTM's ocsp-stapling).
+    /// </summary>
+    public bool OcspStapling { get; init; }
 }

@@ -81,6 +81,7 @@ internal sealed class ProfileValidator : IConfigValidator
             }
             context.Range(path, "handshakeTimeout", s.HandshakeTimeout, 1, 3600);
             context.Range(path, "maxHandshakes", s.MaxHandshakes, 0, 1_000_000);
+            OcspStapling(context, path, s);
         }
         foreach (var s in p.ServerSsl)
         {
@@ -115,6 +116,25 @@ internal sealed class ProfileValidator : IConfigValidator
             {
                 context.Add($"{path}/hashKey", "hash persistence needs a hashKey: uri, path, header:NAME or cookie:NAME");
             }
+        }
+    }
+
+    /// <summary>Stapling needs a responder to fetch from: refused when none of the profile's certificates names one.</summary>
+    private static void OcspStapling(ValidationContext context, string path, ClientSslProfile s)
+    {
+        if (!s.OcspStapling)
+        {
+            return;
+        }
+        var names = s.SniCertificates.Prepend(s.Certificate).OfType<string>().ToArray();
+        var certificates = names.Select(n => ConfigKinds.Certificates.Find(context.Config, n)).OfType<Model.Certificate>().ToArray();
+        if (certificates.Length < names.Length)
+        {
+            return; // the missing certificate is reported by name already
+        }
+        if (!certificates.Any(c => DataPlane.Tls.TlsCertificate.OcspResponders(c.Pem).Length > 0))
+        {
+            context.Add($"{path}/ocspStapling", $"no certificate of this profile ({string.Join(", ", names)}) names an http OCSP responder in its authority information access, so there is nothing to staple");
         }
     }
 

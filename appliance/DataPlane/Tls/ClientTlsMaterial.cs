@@ -89,7 +89,7 @@ public sealed class ClientTlsMaterial
             AllowRenegotiation = false,
             AllowTlsResume = true,
         };
-        var defaultCert = TlsCertificate.Get(Find(config, profile.Certificate!));
+        var defaultCert = TlsCertificate.Get(Find(config, profile.Certificate!), profile.OcspStapling);
         var @default = Options(defaultCert);
         var byName = new Dictionary<string, SslServerAuthenticationOptions>(StringComparer.Ordinal) { [profile.Certificate!] = @default };
         var exact = new Dictionary<string, CertificatePair>(StringComparer.OrdinalIgnoreCase);
@@ -98,7 +98,7 @@ public sealed class ClientTlsMaterial
         // certificate naming a host wins; an ECDSA and an RSA certificate for one name make a pair.
         foreach (var name in profile.SniCertificates)
         {
-            byName.TryAdd(name, Add(TlsCertificate.Get(Find(config, name)), null));
+            byName.TryAdd(name, Add(TlsCertificate.Get(Find(config, name), profile.OcspStapling), null));
         }
         Add(defaultCert, @default);
         // Without SNI (or for a name no certificate covers): the default certificate, paired with a certificate of the

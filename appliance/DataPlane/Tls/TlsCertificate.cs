@@ -14,6 +14,7 @@ namespace Fulcrum.Appliance.DataPlane.Tls;
 public sealed class TlsCertificate
 {
     private static readonly ConditionalWeakTable<Certificate, TlsCertificate> Cache = new();
+    private static readonly ConditionalWeakTable<Certificate, TlsCertificate> StaplingCache = new();
 
     private TlsCertificate(Certificate config, SslStreamCertificateContext context, X509Certificate2 leaf, string[] names, string keyAlgorithm)
     {
@@ -37,7 +38,36 @@ public sealed class TlsCertificate
     public string KeyAlgorithm { get; }
 
     /// <summary>The ready certificate of <paramref name="config"/> (it has a key: validation guarantees it for client-ssl).</summary>
-    public static TlsCertificate Get(Certificate config) => Cache.GetValue(config, Build);
+    /// <param name="staple">
+    /// Whether handshakes staple the certificate's OCSP response: .NET fetches it from the responder the certificate
+    /// names, in the background, once its chain reaches a root, and refreshes it; a certificate without one staples nothing.
+    /// A stapling context is a context of its own (its own session cache), so each certificate has at most two.
+    /// </param>
+    public static TlsCertificate Get(Certificate config, bool staple = false) =>
+        staple ? StaplingCache.GetValue(config, c => Build(c, offline: false)) : Cache.GetValue(config, c => Build(c, offline: true));
+
+    /// <summary>The http OCSP responder URLs a certificate's authority information access names (what stapling fetches from).</summary>
+    public static string[] OcspResponders(string pem)
+    {
+        X509Certificate2 cert;
+        try
+        {
+            cert = X509Certificate2.CreateFromPem(pem);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return []; // not a certificate: the certificate's own validation says so
+        }
+        using var _ = cert;
+        foreach (var ext in cert.Extensions)
+        {
+            if (ext is X509AuthorityInformationAccessExtension aia)
+            {
+                return [.. aia.EnumerateOcspUris().Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase))];
+            }
+        }
+        return [];
+    }
 
     /// <summary>Names and key algorithm only, for validation (no key needed).</summary>
     public static (string[] Names, string KeyAlgorithm) Describe(string pem)
@@ -46,7 +76,7 @@ public sealed class TlsCertificate
         return (DnsNames(cert), KeyAlgorithmOf(cert));
     }
 
-    private static TlsCertificate Build(Certificate config)
+    private static TlsCertificate Build(Certificate config, bool offline)
     {
         var leaf = config.Key is null ? X509Certificate2.CreateFromPem(config.Pem) : X509Certificate2.CreateFromPem(config.Pem, config.Key);
         var all = new X509Certificate2Collection();
@@ -56,8 +86,10 @@ public sealed class TlsCertificate
         {
             chain.Add(all[i]);
         }
-        // offline: the chain is what the PEM says; no AIA fetches from a loop's handshake.
-        var context = SslStreamCertificateContext.Create(leaf, chain, offline: true);
+        // offline: the chain is what the PEM says (plus the system's roots). Not offline: a missing intermediate may be
+        // fetched by AIA here (built off the loops, when a generation is published), and on Linux the OCSP staple is
+        // fetched in the background once the chain reaches a root.
+        var context = SslStreamCertificateContext.Create(leaf, chain, offline);
         return new TlsCertificate(config, context, leaf, DnsNames(leaf), KeyAlgorithmOf(leaf));
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using Fulcrum.Tests.DataPlane.Support;
 using Fulcrum.Tests.Infrastructure;
@@ -37,7 +38,14 @@ public sealed class TestPki : IDisposable
     /// <summary>A leaf for <paramref name="names"/> (the first is the CN), RSA 2048 or ECDSA P-256; PEM of the leaf then the CA, and the key.</summary>
     public (string Pem, string Key, X509Certificate2 Cert) Issue(bool ecdsa, params string[] names) => Issue(ecdsa, serverAuth: true, DateTimeOffset.UtcNow.AddDays(30), names);
 
-    public (string Pem, string Key, X509Certificate2 Cert) Issue(bool ecdsa, bool serverAuth, DateTimeOffset notAfter, params string[] names)
+    public (string Pem, string Key, X509Certificate2 Cert) Issue(bool ecdsa, bool serverAuth, DateTimeOffset notAfter, params string[] names) =>
+        Issue(ecdsa, serverAuth, notAfter, ocspUrl: null, names);
+
+    /// <summary>An ECDSA leaf for <paramref name="name"/> whose authority information access names <paramref name="ocspUrl"/> as its OCSP responder.</summary>
+    public (string Pem, string Key, X509Certificate2 Cert) IssueWithOcsp(string ocspUrl, string name) =>
+        Issue(ecdsa: true, serverAuth: true, DateTimeOffset.UtcNow.AddDays(30), ocspUrl, [name]);
+
+    private (string Pem, string Key, X509Certificate2 Cert) Issue(bool ecdsa, bool serverAuth, DateTimeOffset notAfter, string? ocspUrl, string[] names)
     {
         AsymmetricAlgorithm key = ecdsa ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(2048);
         var request = ecdsa
@@ -52,6 +60,10 @@ public sealed class TestPki : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(serverAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_ca, true, false));
+        if (ocspUrl is not null)
+        {
+            request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension([ocspUrl], null));
+        }
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;
         // The CA is ECDSA; an RSA leaf needs the signature generator overload.
@@ -75,6 +87,81 @@ public sealed class TestPki : IDisposable
         }
         var der = builder.Build(_ca, System.Numerics.BigInteger.One, DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256);
         return WriteFile(name, PemEncoding.WriteString("X509 CRL", der));
+    }
+
+    /// <summary>
+    /// An OCSP responder for this CA on 127.0.0.1:<paramref name="port"/>, listing <paramref name="good"/> as valid:
+    /// a loopback HTTP listener taking RFC 6960 GET requests (what .NET sends), each answered by <c>openssl ocsp</c> as a
+    /// file responder (signed by the CA itself, next update in a day). Dispose stops it.
+    /// </summary>
+    public IAsyncDisposable OcspResponder(int port, params X509Certificate2[] good)
+    {
+        var index = string.Concat(good.Select(c =>
+            $"V\t{c.NotAfter.ToUniversalTime():yyMMddHHmmss}Z\t\t{c.SerialNumber}\tunknown\t/{c.Subject.Replace(", ", "/", StringComparison.Ordinal)}\n"));
+        var indexFile = WriteFile("ocsp-index.txt", index);
+        var keyFile = WriteFile("ca.key", _caKey.ExportPkcs8PrivateKeyPem());
+        return new OcspFileResponder(port, _dir, $"ocsp -index {indexFile} -rsigner {CaFile} -rkey {keyFile} -CA {CaFile} -ndays 1");
+    }
+
+    private sealed class OcspFileResponder : IAsyncDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener;
+        private readonly Task _serving;
+        private int _served;
+
+        public OcspFileResponder(int port, string dir, string arguments)
+        {
+            _listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            _listener.Start();
+            _serving = ServeAsync(dir, arguments);
+        }
+
+        private async Task ServeAsync(string dir, string arguments)
+        {
+            while (true)
+            {
+                System.Net.Sockets.TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync();
+                }
+                catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+                using (client)
+                {
+                    var stream = client.GetStream();
+                    var head = new StringBuilder();
+                    var buffer = new byte[8192];
+                    while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                    {
+                        var n = await stream.ReadAsync(buffer);
+                        if (n == 0)
+                        {
+                            break;
+                        }
+                        head.Append(Encoding.ASCII.GetString(buffer, 0, n));
+                    }
+                    // GET /{url-encoded base64 of the DER request} HTTP/1.1
+                    var path = head.ToString().Split(' ')[1].TrimStart('/');
+                    var id = Interlocked.Increment(ref _served);
+                    var request = Path.Combine(dir, $"ocsp-req-{id}.der");
+                    var response = Path.Combine(dir, $"ocsp-resp-{id}.der");
+                    await File.WriteAllBytesAsync(request, Convert.FromBase64String(Uri.UnescapeDataString(path)));
+                    await Shell.Run(false, "openssl", [.. $"{arguments} -reqin {request} -respout {response}".Split(' ')]);
+                    var body = await File.ReadAllBytesAsync(response);
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/ocsp-response\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
+                    await stream.WriteAsync(body);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            await _serving;
+        }
     }
 
     public string WriteFile(string name, string text)
