@@ -44,8 +44,11 @@ public sealed class RuleAnalysis
 
     public RuleLimits Limits { get; }
 
-    /// <summary>The first handler of a TLS event (CLIENTSSL_CLIENTHELLO, CLIENTSSL_HANDSHAKE); null when none. The data plane does not dispatch these yet.</summary>
+    /// <summary>The first handler of a client-side TLS event (CLIENTSSL_CLIENTHELLO, CLIENTSSL_HANDSHAKE); null when none.</summary>
     public RuleReference? SslEventUse { get; init; }
+
+    /// <summary>The first SERVERSSL_HANDSHAKE handler; null when none.</summary>
+    public RuleReference? ServerSslEventUse { get; init; }
 
     /// <summary>Top-level const, function and class names; their values are frozen after loading.</summary>
     internal IReadOnlyList<string> TopLevelNames { get; }

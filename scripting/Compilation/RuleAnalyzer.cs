@@ -22,13 +22,14 @@ internal sealed class RuleAnalyzer
     private RuleReference? _httpUse;
     private RuleReference? _l4Use;
     private RuleReference? _sslEventUse;
+    private RuleReference? _serverSslEventUse;
     private RuleLimits _limits = RuleLimits.Default;
 
     public static RuleAnalysis Analyze(Script script)
     {
         var a = new RuleAnalyzer();
         a.Run(script);
-        return new RuleAnalysis(a._diagnostics, [.. a._events.Distinct().Order()], a._pools, a._dataGroups, a._httpUse, a._l4Use, a._limits, a._topLevel) { SslEventUse = a._sslEventUse };
+        return new RuleAnalysis(a._diagnostics, [.. a._events.Distinct().Order()], a._pools, a._dataGroups, a._httpUse, a._l4Use, a._limits, a._topLevel) { SslEventUse = a._sslEventUse, ServerSslEventUse = a._serverSslEventUse };
     }
 
     private void Run(Script script)
@@ -130,6 +131,10 @@ internal sealed class RuleAnalyzer
         if (e is RuleEvent.ClientSslClientHello or RuleEvent.ClientSslHandshake)
         {
             _sslEventUse ??= Ref($"the {name.Value} handler", args[0]);
+        }
+        if (e is RuleEvent.ServerSslHandshake)
+        {
+            _serverSslEventUse ??= Ref($"the {name.Value} handler", args[0]);
         }
         if (RuleEvents.In(RuleEvents.L4Only, e))
         {

@@ -32,4 +32,7 @@ public interface IRuleEventContext
 
     /// <summary>TLS facts of the client side; null without a client-ssl profile.</summary>
     IRuleSsl? Ssl { get; }
+
+    /// <summary>TLS facts of the connection to the member; null without a server-ssl profile or before it is connected.</summary>
+    IRuleServerSsl? ServerSsl { get; }
 }

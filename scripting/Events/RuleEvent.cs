@@ -20,6 +20,8 @@ public enum RuleEvent : byte
     /// <summary>No member could be picked, or the connect failed or timed out (tcp profile <c>connectTimeout</c>).</summary>
     LbFailed,
     ServerConnected,
+    /// <summary>The TLS handshake toward the member finished (a server-ssl profile); after SERVER_CONNECTED, before any request byte goes.</summary>
+    ServerSslHandshake,
     HttpRequestSend,
     /// <summary>Server bytes collected with <c>ctx.tcp.collect(n)</c> in SERVER_CONNECTED (L4).</summary>
     ServerData,

@@ -10,7 +10,7 @@ public static class RuleEvents
     private static readonly string[] Names =
     [
         "RULE_INIT", "CLIENT_ACCEPTED", "CLIENT_DATA", "CLIENTSSL_CLIENTHELLO", "CLIENTSSL_HANDSHAKE",
-        "HTTP_REQUEST", "HTTP_REQUEST_DATA", "LB_SELECTED", "LB_FAILED", "SERVER_CONNECTED", "HTTP_REQUEST_SEND",
+        "HTTP_REQUEST", "HTTP_REQUEST_DATA", "LB_SELECTED", "LB_FAILED", "SERVER_CONNECTED", "SERVERSSL_HANDSHAKE", "HTTP_REQUEST_SEND",
         "SERVER_DATA", "HTTP_REQUEST_RELEASE", "HTTP_RESPONSE", "HTTP_RESPONSE_DATA", "HTTP_RESPONSE_RELEASE",
         "CLIENT_CLOSED", "SERVER_CLOSED",
     ];
@@ -48,7 +48,7 @@ public static class RuleEvents
     public static readonly uint L4Only = Mask(RuleEvent.ClientData, RuleEvent.ServerData);
 
     /// <summary>Events during which an HTTP request is in flight (on an http virtual server).</summary>
-    public static readonly uint WithRequest = HttpOnly | Mask(RuleEvent.LbSelected, RuleEvent.LbFailed, RuleEvent.ServerConnected);
+    public static readonly uint WithRequest = HttpOnly | Mask(RuleEvent.LbSelected, RuleEvent.LbFailed, RuleEvent.ServerConnected, RuleEvent.ServerSslHandshake);
 
     /// <summary>Events in which the header calls act on the response.</summary>
     public static readonly uint ResponseSide = Mask(RuleEvent.HttpResponse, RuleEvent.HttpResponseData, RuleEvent.HttpResponseRelease);

@@ -16,7 +16,7 @@ internal static class HostApi
 
     /// <summary>Namespaces whose members are fixed; <c>ctx.vars</c> and <c>ctx.req</c> are open.</summary>
     public static readonly FrozenSet<string> ClosedNamespaces = FrozenSet.Create(StringComparer.Ordinal,
-        "client", "server", "local", "tcp", "tls", "http", "lb", "persist", "event", "ssl");
+        "client", "server", "server.ssl", "local", "tcp", "tls", "http", "lb", "persist", "event", "ssl");
 
     /// <summary>Member path (without <c>ctx.</c>) → events in which it may be read or called.</summary>
     public static readonly FrozenDictionary<string, uint> Members = new Dictionary<string, uint>
@@ -59,7 +59,7 @@ internal static class HostApi
         ["lb.hashKey"] = RuleEvents.Mask(ClientAccepted, ClientData, ClientSslClientHello, ClientSslHandshake, HttpRequest, HttpRequestData, LbFailed),
         ["lb.reselect"] = RuleEvents.Mask(LbSelected, LbFailed),
         ["lb.selected"] = T,
-        ["lb.markDown"] = RuleEvents.Mask(LbSelected, LbFailed, ServerConnected, ServerData, HttpResponse, HttpResponseData),
+        ["lb.markDown"] = RuleEvents.Mask(LbSelected, LbFailed, ServerConnected, ServerSslHandshake, ServerData, HttpResponse, HttpResponseData),
         ["lb.activeMembers"] = T,
         ["persist"] = T,
         ["persist.source"] = RuleEvents.Mask(ClientAccepted, ClientData, HttpRequest, HttpRequestData, LbSelected, HttpResponse),
@@ -70,6 +70,8 @@ internal static class HostApi
         ["ssl.clientCertificateIssuer"] = T, ["ssl.clientCertificateSerial"] = T, ["ssl.clientCertificateFingerprint"] = T, ["ssl.clientCertificateVerify"] = T,
         ["ssl.alpnOffered"] = T, ["ssl.versionsOffered"] = T, ["ssl.alpn"] = T, ["ssl.resumed"] = T,
         ["ssl.certificate"] = RuleEvents.Mask(ClientSslClientHello),
+        ["server.ssl"] = T, ["server.ssl.sni"] = T, ["server.ssl.protocol"] = T, ["server.ssl.cipher"] = T, ["server.ssl.resumed"] = T,
+        ["server.ssl.certificate"] = T, ["server.ssl.certificateIssuer"] = T, ["server.ssl.certificateFingerprint"] = T, ["server.ssl.verify"] = T,
         ["drop"] = T, ["reject"] = T,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -29,10 +29,22 @@ internal sealed partial class RuleEngine
             new("ip", () => Conn.LocalIp),
             new("port", () => Conn.Context.Local.Port),
         ]);
+        var serverSsl = new HostObject(this, "server.ssl",
+        [
+            new("sni", () => Str(Conn.Context.ServerSsl?.ServerName)),
+            new("protocol", () => Str(Conn.Context.ServerSsl?.Protocol)),
+            new("cipher", () => Str(Conn.Context.ServerSsl?.Cipher)),
+            new("resumed", () => Conn.Context.ServerSsl is { Resumed: true } ? JsBoolean.True : JsBoolean.False),
+            new("certificate", () => Str(Conn.Context.ServerSsl?.CertificateSubject)),
+            new("certificateIssuer", () => Str(Conn.Context.ServerSsl?.CertificateIssuer)),
+            new("certificateFingerprint", () => Str(Conn.Context.ServerSsl?.CertificateFingerprint)),
+            new("verify", () => Str(Conn.Context.ServerSsl?.Verify)),
+        ]);
         var server = new HostObject(this, "server",
         [
             new("ip", () => (JsValue?)Conn.ServerIp ?? JsValue.Null),
             new("port", () => Conn.Context.Server is { } s ? s.Port : JsValue.Null),
+            new("ssl", () => Conn.Context.ServerSsl is null ? JsValue.Null : serverSsl),
         ]);
         var vars = new ScopeObject(this, "vars", () => Conn.Vars);
         var req = new ScopeObject(this, "req", () => (Conn.Request ?? throw TypeError("ctx.req exists from HTTP_REQUEST to HTTP_RESPONSE_RELEASE of a request")).Vars);

@@ -61,6 +61,8 @@ public sealed class SampleContext : IRuleEventContext, IRuleHttp, IRuleTcp, IRul
     public IRuleBalancer Balancer => this;
     public IRulePersistence Persistence => this;
     public IRuleSsl? Ssl => _sample.Ssl is null ? null : this;
+    /// <summary>The test bench has no member to shake hands with: SERVERSSL_HANDSHAKE is not run, and ctx.server.ssl is null.</summary>
+    public IRuleServerSsl? ServerSsl => null;
 
     // IRuleHttp
     public string Method { get; } = "GET";

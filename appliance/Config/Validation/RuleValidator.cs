@@ -34,12 +34,17 @@ internal sealed class RuleValidator : IConfigValidator
         {
             var hasHttp = v.Profiles.Any(p => config.Profiles.Find(p)?.Kind == ProfileKinds.Http);
             var hasClientSsl = v.Profiles.Any(p => config.Profiles.Find(p)?.Kind == ProfileKinds.ClientSsl);
+            var hasServerSsl = v.Profiles.Any(p => config.Profiles.Find(p)?.Kind == ProfileKinds.ServerSsl);
             for (var i = 0; i < v.Rules.Length; i++)
             {
                 if (!hasClientSsl && ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule tlsRule && Analysis(tlsRule).SslEventUse is { } ssl)
                 {
                     // Accepting it would store a handler that never runs.
                     context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{tlsRule.Name}' line {ssl.Line}, column {ssl.Column}: {ssl.Name} runs only on virtual servers that terminate TLS, and '{v.Name}' has no client-ssl profile");
+                }
+                if (!hasServerSsl && ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule serverTlsRule && Analysis(serverTlsRule).ServerSslEventUse is { } serverSsl)
+                {
+                    context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{serverTlsRule.Name}' line {serverSsl.Line}, column {serverSsl.Column}: {serverSsl.Name} runs only on virtual servers that encrypt toward members, and '{v.Name}' has no server-ssl profile");
                 }
                 if (ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule rule && Analysis(rule).CheckVirtual(hasHttp) is { } d)
                 {

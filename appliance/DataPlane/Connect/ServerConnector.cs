@@ -107,14 +107,20 @@ public sealed class ServerConnector
                 if (_events.IsActive(ctx))
                 {
                     // The caller adopts the connection after this returns; until then ctx.server comes from here.
-                    rules?.ServerConnecting(true);
+                    rules?.ServerConnecting(connection.Side);
                     try
                     {
-                        await _events.OnEventAsync(ProxyEvent.ServerConnected, ctx).ConfigureAwait(false);
+                        // SERVERSSL_HANDSHAKE after SERVER_CONNECTED, as in LTM (here both run once the handshake
+                        // finished: a connect includes it); not when SERVER_CONNECTED already ended the connection.
+                        if (await _events.OnEventAsync(ProxyEvent.ServerConnected, ctx).ConfigureAwait(false) == ProxyEventStatus.Continue
+                            && rules is { Verdict: Rules.RuleVerdict.None } && connection.Side.Stream is Tls.ServerTlsStream)
+                        {
+                            await _events.OnEventAsync(ProxyEvent.ServerSslHandshake, ctx).ConfigureAwait(false);
+                        }
                     }
                     finally
                     {
-                        rules?.ServerConnecting(false);
+                        rules?.ServerConnecting(null);
                     }
                 }
                 return new ConnectResult(connection, TerminationCause.None);

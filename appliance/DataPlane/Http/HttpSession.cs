@@ -161,6 +161,13 @@ internal sealed partial class HttpSession : IDisposable
             {
                 return rules is { Verdict: not Rules.RuleVerdict.None } ? await RuleVerdictAsync(null).ConfigureAwait(false) : await RespondLocalAsync(503).ConfigureAwait(false);
             }
+            if (rules is { Verdict: not Rules.RuleVerdict.None })
+            {
+                // SERVER_CONNECTED or SERVERSSL_HANDSHAKE decided (reject, drop, respond): nothing goes to this
+                // member, and the connection is not kept for others.
+                ReleaseServer(server, reusable: false);
+                return await RuleVerdictAsync(null).ConfigureAwait(false);
+            }
             _connectDone = Stopwatch.GetTimestamp();
             var reused = server.Uses > 0;
             server.Uses++;

@@ -23,4 +23,5 @@ public enum ProxyEvent : byte
     HttpResponseData,
     ClientSslClientHello,
     ClientSslHandshake,
+    ServerSslHandshake,
 }

@@ -112,6 +112,7 @@ public sealed class RuleEventSink : IProxyEventSink
         ProxyEvent.ClientClosed => RuleEvent.ClientClosed,
         ProxyEvent.ClientSslClientHello => RuleEvent.ClientSslClientHello,
         ProxyEvent.ClientSslHandshake => RuleEvent.ClientSslHandshake,
+        ProxyEvent.ServerSslHandshake => RuleEvent.ServerSslHandshake,
         _ => RuleEvent.ServerClosed,
     };
 }

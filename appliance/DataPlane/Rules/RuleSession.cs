@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Fulcrum.Appliance.Balancing;
 using Fulcrum.Appliance.DataPlane.Pipeline;
+using Fulcrum.Appliance.DataPlane.Transport;
 using Fulcrum.Appliance.Http;
 using Fulcrum.Appliance.Stats;
 using RuleStatus = Fulcrum.Scripting.Runtime.RuleStatus;
@@ -24,7 +25,7 @@ public sealed partial class RuleSession : IRuleEventContext
     private readonly BalancingState _balancing;
     private readonly DataPlaneCounters _counters;
     private LocalResponse? _errorResponse;
-    private bool _serverConnecting;
+    private ProxySide? _serverConnecting;
 
     internal RuleSession(ProxyContext ctx, RuleSet set, BalancingState balancing, DataPlaneCounters counters)
     {
@@ -97,10 +98,32 @@ public sealed partial class RuleSession : IRuleEventContext
 
     public IPEndPoint Local => _ctx.LocalEndPoint;
 
-    public IPEndPoint? Server => _ctx.Server is not null || _serverConnecting ? _ctx.Member?.EndPoint : null;
+    public IPEndPoint? Server => _ctx.Server is not null || _serverConnecting is not null ? _ctx.Member?.EndPoint : null;
 
-    /// <summary>SERVER_CONNECTED runs before the proxy adopts the new connection: ctx.server must show it already.</summary>
-    internal void ServerConnecting(bool connecting) => _serverConnecting = connecting;
+    /// <summary>
+    /// SERVER_CONNECTED and SERVERSSL_HANDSHAKE run before the proxy adopts the new connection: ctx.server must show it
+    /// already. Null once they ran.
+    /// </summary>
+    internal void ServerConnecting(ProxySide? connecting) => _serverConnecting = connecting;
+
+    public IRuleServerSsl? ServerSsl
+    {
+        get
+        {
+            if ((_serverConnecting ?? _ctx.Server)?.Stream is not Tls.ServerTlsStream tls)
+            {
+                return null;
+            }
+            // One member connection at a time; a new one (reselect, OneConnect) gets its own facts.
+            if (_serverSsl?.Stream != tls)
+            {
+                _serverSsl = new Tls.ServerTlsRuleFacts(tls);
+            }
+            return _serverSsl;
+        }
+    }
+
+    private Tls.ServerTlsRuleFacts? _serverSsl;
 
     public IRuleHttp? Http => _req is null ? null : this;
 

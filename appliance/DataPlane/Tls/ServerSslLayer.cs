@@ -21,8 +21,8 @@ internal static class ServerSslLayer
             return false; // the material failed to load: never talk to the member in clear
         }
         await side.SendPreambleAsync().ConfigureAwait(false);
-        var ssl = new SslStream(side.Stream, leaveInnerStreamOpen: true);
         var sni = tls.SniFor(ctx);
+        var ssl = new ServerTlsStream(side.Stream, sni, tls.Profile.VerifyServer);
         // The connect timeout bounds the handshake too; the abort is posted to the side's loop by the transport.
         using var timer = new Timer(static s => ((ProxySide)s!).Abort(), side, plan.ConnectTimeoutMs, Timeout.Infinite);
         try

@@ -12,7 +12,10 @@ internal sealed class TlsRuleFacts : IRuleSsl
 
     public string? ServerName => _ssl.ClientHello?.ServerName ?? (string.IsNullOrEmpty(_ssl.TargetHostName) ? null : _ssl.TargetHostName);
 
-    public string? Protocol => !_ssl.IsAuthenticated ? null : _ssl.SslProtocol switch
+    public string? Protocol => !_ssl.IsAuthenticated ? null : ProtocolName(_ssl.SslProtocol);
+
+    /// <summary>The names profiles use (<c>tls1.3</c>, <c>tls1.2</c>).</summary>
+    public static string ProtocolName(System.Security.Authentication.SslProtocols protocol) => protocol switch
     {
         System.Security.Authentication.SslProtocols.Tls13 => "tls1.3",
         System.Security.Authentication.SslProtocols.Tls12 => "tls1.2",

@@ -21,12 +21,12 @@ public sealed class ServerSslTests : IClassFixture<ApplianceFixture>, IDisposabl
         _other.Dispose();
     }
 
-    private async Task<int> VirtualAsync(string name, int memberPort, string serverSsl, string clientSsl = "")
+    private async Task<int> VirtualAsync(string name, int memberPort, string serverSsl, string clientSsl = "", string extra = "")
     {
         await _f.Admin.PoolAsync(name, [memberPort]);
         await _f.Admin.ProfileAsync("server-ssl", serverSsl);
         var ssl = System.Text.Json.JsonDocument.Parse(serverSsl).RootElement.GetProperty("name").GetString();
-        return await _f.Admin.VirtualAsync(name, name, $"\"tcp\",\"http\",\"{ssl}\"{clientSsl}");
+        return await _f.Admin.VirtualAsync(name, name, $"\"tcp\",\"http\",\"{ssl}\"{clientSsl}", extra);
     }
 
     private async Task CaAsync(string name) => await TestPki.CertificateAsync(_f.Admin, name, _pki.CaPem, null);
@@ -185,6 +185,75 @@ public sealed class ServerSslTests : IClassFixture<ApplianceFixture>, IDisposabl
             await server.WaitForExitAsync();
             server.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task ServerSslHandshake_RunsAfterServerConnected_AndSeesTheMembersSession()
+    {
+        await using var be = new TlsBackend(_pki.Issue(ecdsa: true, "backend.test").Cert);
+        await CaAsync("ss-rule-ca");
+        await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/rules", System.Text.Json.JsonSerializer.Serialize(new
+        {
+            name = "ss-rule",
+            source = """
+                when('SERVER_CONNECTED', ctx => { ctx.vars.order = 'C'; });
+                when('SERVERSSL_HANDSHAKE', ctx => {
+                  ctx.vars.order += 'S';
+                  const s = ctx.server.ssl;
+                  ctx.vars.s = [s.protocol, s.sni, s.verify, s.certificate, s.resumed, s.fingerprint === undefined].join('|');
+                });
+                when('HTTP_REQUEST_SEND', ctx => {
+                  ctx.http.setHeader('X-Order', ctx.vars.order);
+                  ctx.http.setHeader('X-Server-Ssl', ctx.vars.s);
+                  ctx.http.setHeader('X-Fingerprint', ctx.server.ssl.certificateFingerprint.length);
+                });
+                """,
+        })));
+        var port = await VirtualAsync("ss-rule", be.Port, """{"name":"ss-rule-ssl","serverName":"backend.test","verifyServer":true,"caCertificate":"ss-rule-ca"}""", extra: ",\"rules\":[\"ss-rule\"]");
+        var (text, _) = await RawClient.ExchangeAsync(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", TimeSpan.FromSeconds(5));
+        Assert.StartsWith("HTTP/1.1 200", text);
+        var request = be.Requests.Single();
+        Assert.Contains("X-Order: CS\r\n", request);
+        Assert.Contains("X-Server-Ssl: tls1.3|backend.test|ok|CN=backend.test|false|true\r\n", request);
+        Assert.Contains("X-Fingerprint: 64\r\n", request);
+    }
+
+    [Fact]
+    public async Task ServerSslHandshake_ARuleRejectingAResumedSession_EndsThatConnectionOnly()
+    {
+        // s_server resumes the proxy's second and later connections (ConnectionsToAMember_ResumeItsSession); a rule
+        // that refuses resumed sessions lets the first through and ends the others, which shows it reads the member's flight.
+        var cert = _pki.Issue(ecdsa: true, "backend.test");
+        var (server, port) = await OpenSslServerAsync($"-cert {_pki.WriteFile("rr.pem", cert.Pem)} -key {_pki.WriteFile("rr.key", cert.Key)} -tls1_3");
+        try
+        {
+            await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/rules", """{"name":"ss-resumed","source":"when('SERVERSSL_HANDSHAKE', ctx => { if (ctx.server.ssl.resumed) ctx.reject(); });"}"""));
+            var virtualPort = await VirtualAsync("ss-resumed", port, """{"name":"ss-resumed-ssl","serverName":"backend.test"}""", extra: ",\"rules\":[\"ss-resumed\"]");
+            var (first, _) = await RawClient.ExchangeAsync(virtualPort, "GET / HTTP/1.0\r\n\r\n", TimeSpan.FromSeconds(5));
+            Assert.StartsWith("HTTP/1.0 200 ok", first);
+            Assert.Contains("\nNew, ", first);
+            var (second, _) = await RawClient.ExchangeAsync(virtualPort, "GET / HTTP/1.0\r\n\r\n", TimeSpan.FromSeconds(5));
+            var (third, _) = await RawClient.ExchangeAsync(virtualPort, "GET / HTTP/1.0\r\n\r\n", TimeSpan.FromSeconds(5));
+            Assert.DoesNotContain("Reused", second + third);
+            Assert.True(second.Length == 0 || third.Length == 0, second + "\n---\n" + third);
+        }
+        finally
+        {
+            server.Kill();
+            await server.WaitForExitAsync();
+            server.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task ServerSslHandshakeRule_OnAVirtualWithoutServerSsl_IsRefusedAtSave()
+    {
+        await DataPlaneApi.Ok(_f.Admin.Post("/api/v1/rules", """{"name":"ss-no-ssl","source":"when('SERVERSSL_HANDSHAKE', ctx => {});"}"""));
+        await _f.Admin.PoolAsync("ss-no-ssl", [FreePort.Next()]);
+        var r = await _f.Admin.Post("/api/v1/virtuals", $$"""{"name":"ss-no-ssl","destination":"127.0.0.1:{{FreePort.Next()}}","pool":"ss-no-ssl","profiles":["tcp","http"],"rules":["ss-no-ssl"]}""");
+        Assert.Equal(422, r.Code);
+        Assert.Contains("virtuals/ss-no-ssl/rules/0", r.Text);
+        Assert.Contains("no server-ssl profile", r.Text);
     }
 
     /// <summary>An <c>openssl s_server -www</c> on a free loopback port, once it accepts connections.</summary>
