@@ -3,12 +3,17 @@
 #   client (tcpw-c) ==[TUN pair: tunlink.py delay/loss, tc tbf rate]== proxy (tcpw-p) --[veth, no shaping]-- server (tcpw-s)
 # Namespaces tcpw-c, tcpw-p, tcpw-s (deleted and made again). Downloads SIZE through Fulcrum with each client-side tcp profile and prints transfer times (curl time_total).
 # Needs root, python3, curl, dotnet and a built appliance (dotnet build Fulcrum.slnx).
-# Usage: bench/wan/run.sh            env: RATE=20mbit DELAY_MS=25 (one way) LOSS=0 RUNS=5 SIZE_MB=10 PROFILES="tcp tcp-wan-optimized"
+# With haproxy installed (HAPROXY=1, the default), haproxy runs beside it in the same namespace, in the same run, as
+# haproxy-default (kernel defaults, as Fulcrum's `tcp`: bbr here) and haproxy-wan (tune.sndbuf/rcvbuf.client 1 MiB,
+# what haproxy 2.6 has of tcp-wan-optimized: it cannot pick a congestion algorithm per socket or turn Nagle on).
+# Usage: bench/wan/run.sh            env: RATE=20mbit DELAY_MS=25 (one way) LOSS=0 RUNS=5 SIZE_MB=10 PROFILES="tcp tcp-wan-optimized" HAPROXY=1
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 RATE=${RATE:-20mbit}; DELAY_MS=${DELAY_MS:-25}; LOSS=${LOSS:-0}; RUNS=${RUNS:-5}; SIZE_MB=${SIZE_MB:-10}
 PROFILES=${PROFILES:-"tcp tcp-wan-optimized"}
+HAPROXY=${HAPROXY:-1}
+command -v haproxy > /dev/null || HAPROXY=0
 DLL=${FULCRUM_DLL:-$root/appliance/bin/Debug/net10.0/fulcrum.dll}
 PASS=Wan-Bench-Secret-1
 work=$(mktemp -d)
@@ -58,8 +63,36 @@ for prof in $PROFILES; do
 done
 sleep 1; cat "$work"/v-*.json; echo
 
+targets="$PROFILES"
+if [ "$HAPROXY" = 1 ]; then
+  for variant in default wan; do
+    tune=""
+    [ "$variant" = wan ] && tune=$'  tune.sndbuf.client 1048576\n  tune.rcvbuf.client 1048576'
+    cat > "$work/haproxy-$variant.cfg" <<CFG
+global
+  maxconn 1000
+$tune
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 300s
+  timeout server 300s
+frontend f
+  bind 10.77.1.1:$port
+  default_backend origin
+backend origin
+  server s1 10.77.2.2:8000
+CFG
+    ip netns exec tcpw-p haproxy -f "$work/haproxy-$variant.cfg" > "$work/haproxy-$variant.log" 2>&1 &
+    pids+=($!)
+    ports[haproxy-$variant]=$port; port=$((port + 1))
+    targets="$targets haproxy-$variant"
+  done
+  sleep 1
+fi
+
 echo "# rate $RATE, RTT $((DELAY_MS * 2)) ms, loss $LOSS, ${SIZE_MB} MB, $RUNS runs, $(date -u +%FT%TZ)"
-for prof in $PROFILES; do
+for prof in $targets; do
   times=()
   for _ in $(seq "$RUNS"); do
     t=$(ip netns exec tcpw-c curl -s -o /dev/null -w '%{time_total}' --max-time 300 "http://10.77.1.1:${ports[$prof]}/file" || echo 999)
@@ -69,6 +102,7 @@ for prof in $PROFILES; do
 import statistics, sys
 xs = [float(x) for x in sys.stdin.read().split()]
 print(f'$prof: median {statistics.median(xs):.2f} s, min {min(xs):.2f}, max {max(xs):.2f}, runs {\" \".join(f\"{x:.2f}\" for x in xs)}')"
+  case "$prof" in haproxy-*) continue ;; esac
   api http://127.0.0.1:9443/api/v1/status | python3 -c "
 import json, sys
 v = next(v for v in json.load(sys.stdin)['virtuals'] if v['name'] == 'v-$prof')['tcp']['clientSide']
