@@ -32,4 +32,7 @@ public interface IRuleEventContext
 
     /// <summary>TLS facts of the client side; null without a client-ssl profile.</summary>
     IRuleSsl? Ssl { get; }
+
+    /// <summary>The DNS query in DNS_REQUEST (dns virtual servers); null on client connections.</summary>
+    IRuleDns? Dns => null;
 }
