@@ -41,7 +41,7 @@ internal static class RuleCommand
             Console.WriteLine($"{f.Name}: ok; events: {string.Join(", ", analysis.Events.Select(Fulcrum.Scripting.Events.RuleEvents.Name))}"
                 + (analysis.Pools.Count > 0 ? $"; pools: {string.Join(", ", analysis.Pools.Select(p => p.Name).Distinct())}" : "")
                 + (analysis.DataGroups.Count > 0 ? $"; data groups: {string.Join(", ", analysis.DataGroups.Select(p => p.Name).Distinct())}" : "")
-                + (analysis.HttpUse is not null ? "; needs an http profile" : analysis.L4Use is not null ? "; runs on L4 virtual servers only" : "; runs on L4 virtual servers"));
+                + (analysis.DnsUse is not null ? "; runs on dns virtual servers only" : analysis.HttpUse is not null ? "; needs an http profile" : analysis.L4Use is not null ? "; runs on L4 virtual servers only" : "; runs on L4 virtual servers"));
             return 0;
         }));
         return command;

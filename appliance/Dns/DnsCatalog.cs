@@ -15,8 +15,9 @@ public sealed class DnsCatalog
     private readonly FrozenDictionary<string, DnsWideIpEntry>.AlternateLookup<ReadOnlySpan<char>> _wideIps;
     private readonly FrozenDictionary<string, DnsZone>.AlternateLookup<ReadOnlySpan<char>> _zones;
 
-    private DnsCatalog(FrozenDictionary<string, DnsWideIpEntry> wideIps, FrozenDictionary<string, DnsZone> zones)
+    private DnsCatalog(FrozenDictionary<string, DnsWideIpEntry> wideIps, FrozenDictionary<string, DnsZone> zones, DnsRules? rules)
     {
+        Rules = rules;
         WideIps = wideIps;
         Zones = zones;
         _wideIps = wideIps.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -27,10 +28,13 @@ public sealed class DnsCatalog
 
     public FrozenDictionary<string, DnsZone> Zones { get; }
 
+    /// <summary>The virtual's DNS_REQUEST rules; null when it lists none.</summary>
+    public DnsRules? Rules { get; }
+
     /// <summary>A wide IP's zone: its name without the first label.</summary>
     public static string ZoneOf(string name) => name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..];
 
-    public static DnsCatalog Build(VirtualServer virtualServer, FulcrumConfig config, long generation, BalancingState balancing)
+    public static DnsCatalog Build(VirtualServer virtualServer, FulcrumConfig config, long generation, BalancingState balancing, DnsRules? rules = null)
     {
         var wideIps = virtualServer.WideIps
             .Select(n => ConfigKinds.WideIps.Find(config, n) as WideIp)
@@ -41,7 +45,7 @@ public sealed class DnsCatalog
             .GroupBy(w => ZoneOf(w.Name), StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => new DnsZone(g.Key, (uint)generation, (uint)g.Min(w => w.Ttl)), StringComparer.Ordinal);
         var entries = wideIps.ToFrozenDictionary(w => w.Name, w => new DnsWideIpEntry(w, zones[ZoneOf(w.Name)], balancing), StringComparer.Ordinal);
-        return new DnsCatalog(entries, zones);
+        return new DnsCatalog(entries, zones, rules);
     }
 
     public DnsWideIpEntry? WideIp(ReadOnlySpan<char> name) => _wideIps.TryGetValue(name, out var e) ? e : null;

@@ -4,6 +4,7 @@ using Fulcrum.Appliance.Config.Model;
 using Fulcrum.Appliance.Config.Runtime;
 using Fulcrum.Appliance.Config.Validation;
 using Fulcrum.Appliance.DataPlane.Listeners;
+using Fulcrum.Appliance.DataPlane.Rules;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +24,7 @@ public sealed class DnsListenerManager : IHostedService, IDisposable
     private readonly RuntimeModel _runtime;
     private readonly BalancingState _balancing;
     private readonly DnsCounters _counters;
+    private readonly RuleSetCache _rules;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly object _gate = new();
@@ -31,8 +33,9 @@ public sealed class DnsListenerManager : IHostedService, IDisposable
     private Timer? _retry;
     private bool _stopped;
 
-    public DnsListenerManager(RuntimeModel runtime, BalancingState balancing, DnsCounters counters, TimeProvider time, ILogger<DnsListenerManager> logger)
+    public DnsListenerManager(RuntimeModel runtime, BalancingState balancing, DnsCounters counters, RuleSetCache rules, TimeProvider time, ILogger<DnsListenerManager> logger)
     {
+        _rules = rules;
         _runtime = runtime;
         _balancing = balancing;
         _counters = counters;
@@ -84,7 +87,14 @@ public sealed class DnsListenerManager : IHostedService, IDisposable
                 {
                     continue;
                 }
-                var catalog = DnsCatalog.Build(v, snapshot.Config, snapshot.Generation, _balancing);
+                DnsRules? rules = null;
+                if (!v.Rules.IsDefaultOrEmpty)
+                {
+                    // Compiled once per rule version (the cache); a set per catalog is a few small arrays.
+                    var set = _rules.Build(v.Name, v.Rules, snapshot, out var broken);
+                    rules = new DnsRules(set, broken || set is null, v.Name, endpoint);
+                }
+                var catalog = DnsCatalog.Build(v, snapshot.Config, snapshot.Generation, _balancing, rules);
                 var limit = v.ResponseRateLimit ?? DefaultResponseRateLimit;
                 if (current.TryGetValue(v.Name, out var existing) && existing.EndPoint.Equals(endpoint))
                 {

@@ -36,6 +36,8 @@ public static class DnsMetrics
         Series("fulcrum_dns_nodata_total", "NOERROR responses without records.", c => c.NoData);
         Series("fulcrum_dns_nxdomain_total", "NXDOMAIN responses.", c => c.NxDomain);
         Series("fulcrum_dns_refused_total", "REFUSED responses (names outside every zone, classes other than IN).", c => c.Refused);
+        Series("fulcrum_dns_rule_dropped_total", "Queries a DNS_REQUEST rule dropped.", c => c.RuleDropped);
+        Series("fulcrum_dns_rule_errors_total", "Queries answered SERVFAIL because their DNS_REQUEST rule failed.", c => c.RuleFailures);
         Series("fulcrum_dns_fallback_total", "Answers made from a wide IP's fallback because no member was up.", c => c.Fallback);
         Series("fulcrum_dns_truncated_total", "UDP responses sent with TC because they did not fit the client's size.", c => c.Truncated);
         text.Family("fulcrum_dns_rate_limited_total", "counter", "UDP responses held back by response rate limiting: dropped or slipped (sent truncated).");

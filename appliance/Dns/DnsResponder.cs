@@ -1,4 +1,9 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 using Fulcrum.Appliance.Dns.Wire;
+using Fulcrum.Scripting.Events;
+using Fulcrum.Scripting.Runtime;
 
 namespace Fulcrum.Appliance.Dns;
 
@@ -15,6 +20,8 @@ public static class DnsResponder
     public const int MinUdpPayload = 512;
     /// <summary>OPT with an IPv6 Client Subnet: 11 + 4 + 4 + 16.</summary>
     private const int OptRoom = 35;
+    /// <summary>The TTL of a rule's answer for a name that is no wide IP, when the rule gives none.</summary>
+    private const uint DefaultRuleTtl = 30;
 
     /// <returns>The response's length in <paramref name="response"/>; 0 when nothing is to be sent.</returns>
     public static int Respond(ReadOnlySpan<byte> packet, Span<byte> response, bool tcp, in ClientSubnet source, DnsCatalog catalog, DnsVirtualCounters counters, DnsRateLimiter? rrl)
@@ -67,13 +74,49 @@ public static class DnsResponder
         var name = nameBuffer[..q.NameLength];
         byte scope = 0;
         DnsRcode rcode;
-        if (q.QClass != DnsTypes.ClassIn)
+        DnsRuleQuery? ruled = null;
+        var ruleFailed = false;
+        if (catalog.Rules is { } rules && q.QClass == DnsTypes.ClassIn)
+        {
+            ruled = RunRules(rules, catalog, name, in q, in source, echo, out var dropped, out ruleFailed);
+            if (dropped)
+            {
+                counters.RuleDrop();
+                return 0;
+            }
+            if (ruleFailed)
+            {
+                counters.RuleFailed();
+            }
+        }
+        var ruleDecision = ruled?.Decision ?? DnsRuleDecision.None;
+        if (ruleFailed)
+        {
+            // The rule's error fails this query only: SERVFAIL tells the resolver to try elsewhere.
+            w.Begin(q.Id, flags, DnsRcode.ServFail, question);
+            rcode = DnsRcode.ServFail;
+        }
+        else if (q.QClass != DnsTypes.ClassIn || ruleDecision == DnsRuleDecision.Refused)
         {
             rcode = Refused(ref w, in q, flags, question);
         }
+        else if (ruleDecision == DnsRuleDecision.Answer)
+        {
+            rcode = AnswerFromRule(ref w, in q, flags, question, ruled!, catalog.WideIp(name), counters);
+        }
+        else if (ruleDecision == DnsRuleDecision.NxDomain)
+        {
+            rcode = DnsRcode.NxDomain;
+            w.Begin(q.Id, (ushort)(flags | DnsWriter.FlagAa), rcode, question);
+            if (catalog.ZoneFor(name, out var at) is { } z && !WriteSoa(ref w, z, at, authority: true))
+            {
+                Truncate(ref w, in q, counters);
+            }
+        }
         else if (catalog.WideIp(name) is { } entry)
         {
-            rcode = AnswerWideIp(ref w, in q, flags, question, entry, in client, counters, ref scope);
+            var rulePool = ruleDecision == DnsRuleDecision.Pool ? ruled!.PoolIndex : -1;
+            rcode = AnswerWideIp(ref w, in q, flags, question, entry, in client, counters, ref scope, rulePool);
         }
         else if (catalog.ZoneFor(name, out var offset) is { } zone)
         {
@@ -128,7 +171,91 @@ public static class DnsResponder
         return DnsRcode.Refused;
     }
 
-    private static DnsRcode AnswerWideIp(ref DnsWriter w, in DnsQuery q, ushort flags, ReadOnlySpan<byte> question, DnsWideIpEntry entry, in ClientSubnet client, DnsVirtualCounters counters, ref byte scope)
+    /// <summary>
+    /// Runs DNS_REQUEST for one query; the query object with the rule's decision. Never throws: an error of the rule,
+    /// or of the engine, fails this query only (<paramref name="failed"/>).
+    /// </summary>
+    private static DnsRuleQuery? RunRules(DnsRules rules, DnsCatalog catalog, ReadOnlySpan<char> name, in DnsQuery q, in ClientSubnet source, ClientSubnet? subnet, out bool dropped, out bool failed)
+    {
+        dropped = false;
+        failed = false;
+        if (rules.Broken || rules.Set is not { } set)
+        {
+            failed = true;
+            return null;
+        }
+        try
+        {
+            var query = new DnsRuleQuery(rules.VirtualServer, new IPEndPoint(Address(in source), 0), rules.Local, new string(name), q.QType, subnet, catalog.WideIp(name));
+            var result = set.Dispatch(set.Open(query), RuleEvent.DnsRequest);
+            switch (result.Status)
+            {
+                case RuleStatus.Dropped:
+                    dropped = true;
+                    break;
+                case RuleStatus.Error or RuleStatus.Rejected or RuleStatus.Closed:
+                    failed = true;
+                    break;
+            }
+            return query;
+        }
+        catch (Exception)
+        {
+            failed = true;
+            return null;
+        }
+    }
+
+    private static IPAddress Address(in ClientSubnet client)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, client.High);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], client.Low);
+        return new IPAddress(client.IsIPv4 ? bytes[..4] : bytes);
+    }
+
+    /// <summary>The addresses a rule gave: those of the queried type (A: IPv4, AAAA: IPv6, ANY: both); none of it: NODATA.</summary>
+    private static DnsRcode AnswerFromRule(ref DnsWriter w, in DnsQuery q, ushort flags, ReadOnlySpan<byte> question, DnsRuleQuery rule, DnsWideIpEntry? entry, DnsVirtualCounters counters)
+    {
+        w.Begin(q.Id, (ushort)(flags | DnsWriter.FlagAa), DnsRcode.NoError, question);
+        var ttl = rule.Ttl >= 0 ? (uint)rule.Ttl : entry?.Ttl ?? DefaultRuleTtl;
+        var owner = DnsWriter.PointerTo(0);
+        bool a = false, aaaa = false;
+        foreach (var address in rule.Addresses)
+        {
+            var type = address.AddressFamily == AddressFamily.InterNetwork ? DnsTypes.A : DnsTypes.Aaaa;
+            if (q.QType != type && q.QType != DnsTypes.Any)
+            {
+                continue;
+            }
+            if (!w.Address(owner, ttl, address.GetAddressBytes()))
+            {
+                Truncate(ref w, in q, counters);
+                return DnsRcode.NoError;
+            }
+            a |= type == DnsTypes.A;
+            aaaa |= type == DnsTypes.Aaaa;
+        }
+        if (a)
+        {
+            counters.Answer(DnsTypes.A);
+        }
+        if (aaaa)
+        {
+            counters.Answer(DnsTypes.Aaaa);
+        }
+        if (!a && !aaaa)
+        {
+            if (entry is not null && !WriteSoa(ref w, entry.Zone, q.NameLength - entry.Zone.Name.Length, authority: true))
+            {
+                Truncate(ref w, in q, counters);
+            }
+            counters.NoDataSent();
+        }
+        return DnsRcode.NoError;
+    }
+
+    private static DnsRcode AnswerWideIp(ref DnsWriter w, in DnsQuery q, ushort flags, ReadOnlySpan<byte> question, DnsWideIpEntry entry, in ClientSubnet client, DnsVirtualCounters counters, ref byte scope, int rulePool)
     {
         var zoneOffset = q.NameLength - entry.Zone.Name.Length;
         w.Begin(q.Id, (ushort)(flags | DnsWriter.FlagAa), DnsRcode.NoError, question);
@@ -143,7 +270,12 @@ public static class DnsResponder
             return DnsRcode.NoError;
         }
         var pool = -1;
-        if (entry.Topology.Length > 0)
+        if (rulePool >= 0)
+        {
+            // The rule's pool, and only it: with none of its members up the answer is the fallback (or NODATA).
+            pool = rulePool;
+        }
+        else if (entry.Topology.Length > 0)
         {
             pool = entry.TopologyPool(in client);
             // The answer depends on the client's subnet as far as the client told it (RFC 7871 §7.2.1).
@@ -152,7 +284,7 @@ public static class DnsResponder
         Span<int> picks = stackalloc int[32];
         var max = entry.Type == DnsTypes.Cname ? 1 : entry.MaxAnswers;
         var n = entry.Picker.Pick(pool, in client, picks[..max]);
-        if (n == 0 && pool >= 0)
+        if (n == 0 && pool >= 0 && rulePool < 0)
         {
             n = entry.Picker.Pick(-1, in client, picks[..max]);
         }

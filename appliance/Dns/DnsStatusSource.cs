@@ -45,6 +45,8 @@ internal sealed class DnsStatusSource(DnsListenerManager manager, DnsCounters co
                 Truncated = c.Truncated,
                 RateLimited = c.RateLimitedDropped + c.RateLimitedSlipped,
                 RateLimitedSlipped = c.RateLimitedSlipped,
+                RuleDropped = c.RuleDropped,
+                RuleErrors = c.RuleFailures,
                 Malformed = c.MalformedTotal,
                 MalformedByReason = Reasons.Where(r => c.Malformed(r) > 0).ToDictionary(DnsMetrics.ReasonName, r => c.Malformed(r)),
             });

@@ -21,6 +21,8 @@ public sealed class DnsVirtualCounters
     private long _truncated;
     private long _rateLimitedDropped;
     private long _rateLimitedSlipped;
+    private long _ruleDropped;
+    private long _ruleFailed;
     private readonly long[] _malformed = new long[ReasonCount];
 
     /// <summary>Queries received that parsed (over UDP and TCP).</summary>
@@ -43,6 +45,11 @@ public sealed class DnsVirtualCounters
     public long RateLimitedDropped => Volatile.Read(ref _rateLimitedDropped);
     /// <summary>Rate-limited responses sent truncated (TC) instead of dropped, so a real client can retry over TCP.</summary>
     public long RateLimitedSlipped => Volatile.Read(ref _rateLimitedSlipped);
+
+    /// <summary>Queries a DNS_REQUEST rule dropped (<c>ctx.dns.drop()</c>): no response.</summary>
+    public long RuleDropped => Volatile.Read(ref _ruleDropped);
+    /// <summary>Queries whose DNS_REQUEST rule failed (threw, overran a limit, or the virtual's rules do not compile): answered SERVFAIL.</summary>
+    public long RuleFailures => Volatile.Read(ref _ruleFailed);
 
     /// <summary>Packets dropped as malformed, by reason.</summary>
     public long Malformed(DnsParseResult reason) => Volatile.Read(ref _malformed[(int)reason]);
@@ -94,5 +101,7 @@ public sealed class DnsVirtualCounters
     internal void FallbackSent() => Interlocked.Increment(ref _fallback);
     internal void TruncatedSent() => Interlocked.Increment(ref _truncated);
     internal void RateLimited(bool slipped) => Interlocked.Increment(ref slipped ? ref _rateLimitedSlipped : ref _rateLimitedDropped);
+    internal void RuleDrop() => Interlocked.Increment(ref _ruleDropped);
+    internal void RuleFailed() => Interlocked.Increment(ref _ruleFailed);
     internal void Dropped(DnsParseResult reason) => Interlocked.Increment(ref _malformed[(int)reason]);
 }

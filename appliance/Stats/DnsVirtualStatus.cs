@@ -19,6 +19,10 @@ public sealed class DnsVirtualStatus
     /// <summary>UDP responses held back by response rate limiting (dropped plus slipped).</summary>
     public long RateLimited { get; set; }
     public long RateLimitedSlipped { get; set; }
+    /// <summary>Queries a DNS_REQUEST rule dropped (<c>ctx.dns.drop()</c>).</summary>
+    public long RuleDropped { get; set; }
+    /// <summary>Queries answered SERVFAIL because their DNS_REQUEST rule failed.</summary>
+    public long RuleErrors { get; set; }
     /// <summary>Packets dropped as malformed.</summary>
     public long Malformed { get; set; }
     public Dictionary<string, long> MalformedByReason { get; set; } = [];

@@ -50,6 +50,12 @@ public sealed class RuleAnalysis
     /// <summary>The first SERVERSSL_HANDSHAKE handler; null when none.</summary>
     public RuleReference? ServerSslEventUse { get; init; }
 
+    /// <summary>The first DNS_REQUEST handler; null when none. Such a rule runs only on dns virtual servers.</summary>
+    public RuleReference? DnsUse { get; init; }
+
+    /// <summary>The first handler of a connection event (any traffic event but DNS_REQUEST); null when none.</summary>
+    public RuleReference? ConnectionUse { get; init; }
+
     /// <summary>Top-level const, function and class names; their values are frozen after loading.</summary>
     internal IReadOnlyList<string> TopLevelNames { get; }
 
@@ -79,8 +85,24 @@ public sealed class RuleAnalysis
     /// on a virtual server without an http profile, and CLIENT_DATA / SERVER_DATA (raw bytes) cannot run on one with it,
     /// where the bytes are the HTTP parser's and a server connection may serve many clients (OneConnect).
     /// </summary>
-    public RuleDiagnostic? CheckVirtual(bool hasHttpProfile)
+    public RuleDiagnostic? CheckVirtual(bool hasHttpProfile) => CheckVirtual(hasHttpProfile, isDns: false);
+
+    /// <summary>
+    /// As <see cref="CheckVirtual(bool)"/>, and: a dns virtual server runs DNS_REQUEST only (one query, no connection),
+    /// and DNS_REQUEST runs on dns virtual servers only.
+    /// </summary>
+    public RuleDiagnostic? CheckVirtual(bool hasHttpProfile, bool isDns)
     {
+        if (isDns)
+        {
+            return ConnectionUse is { } c
+                ? new RuleDiagnostic($"{c.Name} runs only on virtual servers that take connections; a dns virtual server runs DNS_REQUEST only", c.Line, c.Column)
+                : null;
+        }
+        if (DnsUse is { } d)
+        {
+            return new RuleDiagnostic($"{d.Name} runs only on dns virtual servers (type dns)", d.Line, d.Column);
+        }
         if (HttpUse is { } use && !hasHttpProfile)
         {
             return new RuleDiagnostic($"{use.Name} needs an http profile on the virtual server", use.Line, use.Column);

@@ -23,13 +23,15 @@ internal sealed class RuleAnalyzer
     private RuleReference? _l4Use;
     private RuleReference? _sslEventUse;
     private RuleReference? _serverSslEventUse;
+    private RuleReference? _dnsUse;
+    private RuleReference? _connectionUse;
     private RuleLimits _limits = RuleLimits.Default;
 
     public static RuleAnalysis Analyze(Script script)
     {
         var a = new RuleAnalyzer();
         a.Run(script);
-        return new RuleAnalysis(a._diagnostics, [.. a._events.Distinct().Order()], a._pools, a._dataGroups, a._httpUse, a._l4Use, a._limits, a._topLevel) { SslEventUse = a._sslEventUse, ServerSslEventUse = a._serverSslEventUse };
+        return new RuleAnalysis(a._diagnostics, [.. a._events.Distinct().Order()], a._pools, a._dataGroups, a._httpUse, a._l4Use, a._limits, a._topLevel) { SslEventUse = a._sslEventUse, ServerSslEventUse = a._serverSslEventUse, DnsUse = a._dnsUse, ConnectionUse = a._connectionUse };
     }
 
     private void Run(Script script)
@@ -79,6 +81,10 @@ internal sealed class RuleAnalyzer
         if (_l4Use is { } l4 && _httpUse is { } http)
         {
             Add(l4.Line, l4.Column, $"{l4.Name} runs only on virtual servers without an http profile, and {http.Name} (line {http.Line}) only on those with one: no virtual server can run this rule; make it two rules");
+        }
+        if (_dnsUse is { } dns && _connectionUse is { } conn)
+        {
+            Add(dns.Line, dns.Column, $"{dns.Name} runs only on dns virtual servers, and {conn.Name} (line {conn.Line}) only on the others: no virtual server can run this rule; make it two rules");
         }
         if (handlers == 0)
         {
@@ -139,6 +145,14 @@ internal sealed class RuleAnalyzer
         if (RuleEvents.In(RuleEvents.L4Only, e))
         {
             _l4Use ??= Ref($"the {name.Value} handler", args[0]);
+        }
+        if (RuleEvents.In(RuleEvents.DnsOnly, e))
+        {
+            _dnsUse ??= Ref($"the {name.Value} handler", args[0]);
+        }
+        else if (RuleEvents.In(RuleEvents.Connection, e))
+        {
+            _connectionUse ??= Ref($"the {name.Value} handler", args[0]);
         }
         if (args.Count == 3)
         {

@@ -34,5 +34,8 @@ public interface IRuleEventContext
     IRuleSsl? Ssl { get; }
 
     /// <summary>TLS facts of the connection to the member; null without a server-ssl profile or before it is connected.</summary>
-    IRuleServerSsl? ServerSsl { get; }
+    IRuleServerSsl? ServerSsl => null;
+
+    /// <summary>The DNS query in DNS_REQUEST (dns virtual servers); null on client connections.</summary>
+    IRuleDns? Dns => null;
 }

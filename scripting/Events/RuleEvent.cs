@@ -32,4 +32,6 @@ public enum RuleEvent : byte
     HttpResponseRelease,
     ClientClosed,
     ServerClosed,
+    /// <summary>A query to a dns virtual server, before its answer is built; <c>ctx.dns</c> may answer, pick a pool or drop.</summary>
+    DnsRequest,
 }

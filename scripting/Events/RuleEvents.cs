@@ -5,14 +5,14 @@ namespace Fulcrum.Scripting.Events;
 /// <summary>Event names and the phase facts the engine and the save-time checks share.</summary>
 public static class RuleEvents
 {
-    public const int Count = (int)RuleEvent.ServerClosed + 1;
+    public const int Count = (int)RuleEvent.DnsRequest + 1;
 
     private static readonly string[] Names =
     [
         "RULE_INIT", "CLIENT_ACCEPTED", "CLIENT_DATA", "CLIENTSSL_CLIENTHELLO", "CLIENTSSL_HANDSHAKE",
         "HTTP_REQUEST", "HTTP_REQUEST_DATA", "LB_SELECTED", "LB_FAILED", "SERVER_CONNECTED", "SERVERSSL_HANDSHAKE", "HTTP_REQUEST_SEND",
         "SERVER_DATA", "HTTP_REQUEST_RELEASE", "HTTP_RESPONSE", "HTTP_RESPONSE_DATA", "HTTP_RESPONSE_RELEASE",
-        "CLIENT_CLOSED", "SERVER_CLOSED",
+        "CLIENT_CLOSED", "SERVER_CLOSED", "DNS_REQUEST",
     ];
 
     private static readonly FrozenDictionary<string, RuleEvent> ByName =
@@ -57,6 +57,12 @@ public static class RuleEvents
 
     /// <summary>Every event but RULE_INIT.</summary>
     public static readonly uint Traffic = ((1u << Count) - 1) & ~Bit(RuleEvent.RuleInit);
+
+    /// <summary>Events of dns virtual servers: one query each, no connection to a member.</summary>
+    public static readonly uint DnsOnly = Mask(RuleEvent.DnsRequest);
+
+    /// <summary>Events of client connections (standard virtual servers): every traffic event but the DNS ones.</summary>
+    public static readonly uint Connection = Traffic & ~DnsOnly;
 
     public static bool In(uint mask, RuleEvent e) => (mask & Bit(e)) != 0;
 

@@ -98,6 +98,7 @@ internal sealed partial class RuleEngine
             new("lb", Constant(BuildLb())),
             new("persist", Constant(BuildPersist())),
             new("ssl", () => Conn.Context.Ssl is null ? JsValue.Null : ssl),
+            new("dns", Constant(BuildDns())),
             new("drop", Constant(Fn("drop", 0, _ => Outcome(RuleStatus.Dropped)))),
             new("reject", Constant(Fn("reject", 0, _ => Outcome(RuleStatus.Rejected)))),
         ]);

@@ -13,7 +13,7 @@ export const events = [
   'HTTP_REQUEST', 'HTTP_REQUEST_DATA', 'HTTP_REQUEST_SEND', 'HTTP_REQUEST_RELEASE',
   'LB_SELECTED', 'LB_FAILED', 'SERVER_CONNECTED', 'SERVER_DATA', 'SERVER_CLOSED',
   'HTTP_RESPONSE', 'HTTP_RESPONSE_DATA', 'HTTP_RESPONSE_RELEASE',
-  'CLIENTSSL_CLIENTHELLO', 'CLIENTSSL_HANDSHAKE',
+  'CLIENTSSL_CLIENTHELLO', 'CLIENTSSL_HANDSHAKE', 'DNS_REQUEST',
 ];
 
 export const globals: HostName[] = [
@@ -46,8 +46,19 @@ export const members: Record<string, HostName[]> = {
     { label: 'vars', type: 'property', detail: 'per-connection variables' },
     { label: 'req', type: 'property', detail: 'per-request variables (kept across retry)' },
     { label: 'event', type: 'namespace', detail: 'name, stop()' },
+    { label: 'dns', type: 'namespace', detail: 'name, type, subnet, answer(), pool(), drop(), nxdomain(), refused() — DNS_REQUEST' },
     { label: 'drop', type: 'method', detail: '()' },
     { label: 'reject', type: 'method', detail: '()' },
+  ],
+  'ctx.dns': [
+    { label: 'name', type: 'property', detail: 'the queried name, lower case' },
+    { label: 'type', type: 'property', detail: "'A', 'AAAA', 'CNAME', 'SOA', 'ANY', … or 'TYPEn'" },
+    { label: 'subnet', type: 'property', detail: "EDNS Client Subnet 'address/prefix', or null" },
+    { label: 'answer', type: 'method', detail: '(addresses, {ttl}) — answer with these addresses' },
+    { label: 'pool', type: 'method', detail: '(name) — answer from this pool of the wide IP' },
+    { label: 'drop', type: 'method', detail: '() — no response' },
+    { label: 'nxdomain', type: 'method', detail: '()' },
+    { label: 'refused', type: 'method', detail: '()' },
   ],
   'ctx.client': [{ label: 'ip', type: 'property' }, { label: 'port', type: 'property' }],
   'ctx.server': [{ label: 'ip', type: 'property' }, { label: 'port', type: 'property' }],

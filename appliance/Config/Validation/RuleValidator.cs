@@ -32,12 +32,13 @@ internal sealed class RuleValidator : IConfigValidator
         }
         foreach (var v in config.Virtuals)
         {
+            var isDns = v.Type == VirtualServerTypes.Dns;
             var hasHttp = v.Profiles.Any(p => config.Profiles.Find(p)?.Kind == ProfileKinds.Http);
             var hasClientSsl = v.Profiles.Any(p => config.Profiles.Find(p)?.Kind == ProfileKinds.ClientSsl);
             var hasServerSsl = v.Profiles.Any(p => config.Profiles.Find(p)?.Kind == ProfileKinds.ServerSsl);
             for (var i = 0; i < v.Rules.Length; i++)
             {
-                if (!hasClientSsl && ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule tlsRule && Analysis(tlsRule).SslEventUse is { } ssl)
+                if (!hasClientSsl && !isDns && ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule tlsRule && Analysis(tlsRule).SslEventUse is { } ssl)
                 {
                     // Accepting it would store a handler that never runs.
                     context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{tlsRule.Name}' line {ssl.Line}, column {ssl.Column}: {ssl.Name} runs only on virtual servers that terminate TLS, and '{v.Name}' has no client-ssl profile");
@@ -46,9 +47,12 @@ internal sealed class RuleValidator : IConfigValidator
                 {
                     context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{serverTlsRule.Name}' line {serverSsl.Line}, column {serverSsl.Column}: {serverSsl.Name} runs only on virtual servers that encrypt toward members, and '{v.Name}' has no server-ssl profile");
                 }
-                if (ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule rule && Analysis(rule).CheckVirtual(hasHttp) is { } d)
+                if (ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule rule && Analysis(rule).CheckVirtual(hasHttp, isDns) is { } d)
                 {
-                    context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{rule.Name}' line {d.Line}, column {d.Column}: {d.Message}, and '{v.Name}' has {(hasHttp ? "one" : "none")}");
+                    var which = isDns ? $"'{v.Name}' is of type dns"
+                        : Analysis(rule).DnsUse is not null ? $"'{v.Name}' is of type {v.Type}"
+                        : $"'{v.Name}' has {(hasHttp ? "one" : "none")}";
+                    context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{rule.Name}' line {d.Line}, column {d.Column}: {d.Message}, and {which}");
                 }
             }
         }

@@ -194,10 +194,6 @@ internal sealed class WideIpValidator : IConfigValidator
         {
             context.Add($"{path}/pool", "a dns virtual server answers from its wide IPs' pools; it has no pool of its own");
         }
-        if (v.Rules.Length > 0)
-        {
-            context.Add($"{path}/rules", "a dns virtual server cannot run rules yet");
-        }
         if (v.Persistence is not null || v.FallbackPersistence is not null)
         {
             context.Add($"{path}/persistence", "a dns virtual server has no persistence; use method consistent-hash on the wide IP for sticky answers");

@@ -38,10 +38,13 @@ public sealed class RuleSetCache
     /// The rule set for a virtual at a generation; null when it lists no rule. <paramref name="broken"/> is true when a
     /// listed rule is missing or does not compile (the proxy then refuses the virtual's connections: fail closed).
     /// </summary>
-    public RuleSet? Build(RuntimeVirtual virtualServer, RuntimeSnapshot snapshot, out bool broken)
+    public RuleSet? Build(RuntimeVirtual virtualServer, RuntimeSnapshot snapshot, out bool broken) =>
+        Build(virtualServer.Name, virtualServer.Config.Rules, snapshot, out broken);
+
+    /// <summary>The rule set of the virtual named <paramref name="virtualServer"/> listing <paramref name="names"/> (dns virtuals, which have no <see cref="RuntimeVirtual"/> plan).</summary>
+    public RuleSet? Build(string virtualServer, System.Collections.Immutable.ImmutableArray<string> names, RuntimeSnapshot snapshot, out bool broken)
     {
         broken = false;
-        var names = virtualServer.Config.Rules;
         if (names.IsDefaultOrEmpty)
         {
             return null;
@@ -57,7 +60,7 @@ public sealed class RuleSetCache
             }
             programs.Add(program);
         }
-        return _runtime.CreateSet(virtualServer.Name, programs, _providers.GetValue(snapshot, DataGroups));
+        return _runtime.CreateSet(virtualServer, programs, _providers.GetValue(snapshot, DataGroups));
     }
 
     private RuleProgram? Program(Rule rule) =>

@@ -11,7 +11,7 @@ namespace Fulcrum.Tests.Dns;
 /// <summary>The real appliance answering dig over UDP and TCP from wide IPs (docs/DNS.md).</summary>
 public sealed class DnsServerTests
 {
-    private static async Task<(ApplianceProcess App, ApiClient Api, int Port)> StartAsync(TempDir dir, string wideIps, string names, int? rateLimit = 0, string? pools = null)
+    internal static async Task<(ApplianceProcess App, ApiClient Api, int Port)> StartAsync(TempDir dir, string wideIps, string names, int? rateLimit = 0, string? pools = null)
     {
         var app = await ApplianceProcess.StartAsync(dir.Path);
         var api = app.Client();
@@ -40,7 +40,7 @@ public sealed class DnsServerTests
         return (app, api, port);
     }
 
-    private static async Task<JsonElement> DnsStatus(ApiClient api) => (await api.Get("/api/v1/status")).Json.GetProperty("dns")[0];
+    internal static async Task<JsonElement> DnsStatus(ApiClient api) => (await api.Get("/api/v1/status")).Json.GetProperty("dns")[0];
 
     [Fact]
     public async Task Dig_UdpAndTcp_AnswersNxdomainWithSoa_RefusesOutsideZones_RatioAndTopologyDistributions()

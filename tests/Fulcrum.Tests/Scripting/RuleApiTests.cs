@@ -133,4 +133,46 @@ public sealed class RuleApiTests(ApplianceFixture fixture) : IClassFixture<Appli
         Assert.Equal(404, r.Code);
         Assert.True(r.IsProblem);
     }
+
+    [Fact]
+    public async Task DnsRequestRule_OnStandardVirtual_Refused422()
+    {
+        Assert.Equal(201, (await fixture.Admin.Post("/api/v1/rules", Rule("dns-only", "when('DNS_REQUEST', ctx => { ctx.dns.drop(); });"))).Code);
+
+        var r = await fixture.Admin.Post("/api/v1/virtuals", """{"name":"l4-dns","destination":"127.0.0.1:18113","profiles":["tcp"],"rules":["dns-only"]}""");
+
+        Assert.Equal(422, r.Code);
+        Assert.Contains("virtuals/l4-dns/rules/0", r.Text, StringComparison.Ordinal);
+        Assert.Contains("the DNS_REQUEST handler runs only on dns virtual servers (type dns), and 'l4-dns' is of type standard", r.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("conn-http", "when('HTTP_REQUEST', ctx => { ctx.http.setHeader('a', 'b'); });", "the HTTP_REQUEST handler runs only on virtual servers that take connections; a dns virtual server runs DNS_REQUEST only")]
+    [InlineData("conn-l4", "when('CLIENT_ACCEPTED', ctx => { ctx.vars.a = 1; });", "the CLIENT_ACCEPTED handler runs only on virtual servers that take connections")]
+    public async Task ConnectionRule_OnDnsVirtual_Refused422(string name, string source, string message)
+    {
+        Assert.Equal(201, (await fixture.Admin.Post("/api/v1/rules", Rule(name, source))).Code);
+
+        // Every problem is listed: the missing wide IPs and the rule both.
+        var r = await fixture.Admin.Post("/api/v1/virtuals", $$"""{"name":"dns-{{name}}","destination":"127.0.0.1:18114","type":"dns","profiles":[],"sourceAddressTranslation":"none","rules":["{{name}}"]}""");
+
+        Assert.Equal(422, r.Code);
+        Assert.Contains($"virtuals/dns-{name}/rules/0", r.Text, StringComparison.Ordinal);
+        Assert.Contains(message, r.Text, StringComparison.Ordinal);
+        Assert.Contains($"'dns-{name}' is of type dns", r.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("when('DNS_REQUEST', ctx => { ctx.lb.pool('a'); });", "ctx.lb is not available in DNS_REQUEST")]
+    [InlineData("when('DNS_REQUEST', ctx => { ctx.tcp.close(); });", "ctx.tcp is not available in DNS_REQUEST")]
+    [InlineData("when('HTTP_REQUEST', ctx => { ctx.dns.drop(); });", "ctx.dns is not available in HTTP_REQUEST; it may be used in: DNS_REQUEST")]
+    [InlineData("when('DNS_REQUEST', ctx => { ctx.dns.answr('1.2.3.4'); });", "ctx.dns.answr does not exist")]
+    [InlineData("when('DNS_REQUEST', ctx => {});\nwhen('HTTP_REQUEST', ctx => {});", "no virtual server can run this rule; make it two rules")]
+    public async Task SaveRule_DnsMisuse_422NamingIt(string source, string message)
+    {
+        var r = await fixture.Admin.Post("/api/v1/rules", Rule("bad-dns", source));
+
+        Assert.Equal(422, r.Code);
+        Assert.Contains(message, r.Text, StringComparison.Ordinal);
+    }
 }
