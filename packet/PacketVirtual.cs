@@ -45,4 +45,6 @@ public enum PacketForwarding
 {
     Nat,
     Dr,
+    /// <summary>IPIP toward the member, which decapsulates and answers the client directly.</summary>
+    Tun,
 }

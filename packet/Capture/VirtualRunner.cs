@@ -36,7 +36,7 @@ internal sealed class VirtualRunner : IDisposable
         }
         var clientMac = Frames.MacOf(client.GetPhysicalAddress());
         var serverMac = Frames.MacOf(server.GetPhysicalAddress());
-        Forwarder = new VirtualForwarder(config, balancer, clientMac, serverMac);
+        Forwarder = new VirtualForwarder(config, balancer, clientMac, serverMac, _serverIp);
         var vip = config.Destination.Address;
         var proto = config.Protocol == PacketProtocol.Tcp ? "tcp" : "udp";
         var vipHex = "0x" + Frames.Ip(vip).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);

@@ -30,9 +30,12 @@ public sealed class VirtualForwarder
     private readonly ushort _port;
     private readonly byte _protocol;
     private readonly bool _nat;
+    private readonly bool _tun;
+    private readonly uint _serverIp;
     private readonly ConcurrentDictionary<string, MemberCounters> _members = new(StringComparer.Ordinal);
 
-    public VirtualForwarder(PacketVirtual config, IFlowBalancer balancer, ulong clientMac, ulong serverMac)
+    /// <param name="serverIp">The server-side interface's IPv4 address: the outer source of TUN's IPIP packets.</param>
+    public VirtualForwarder(PacketVirtual config, IFlowBalancer balancer, ulong clientMac, ulong serverMac, uint serverIp = 0)
     {
         _config = config;
         _balancer = balancer;
@@ -40,6 +43,8 @@ public sealed class VirtualForwarder
         _port = (ushort)config.Destination.Port;
         _protocol = (byte)config.Protocol;
         _nat = config.Forwarding == PacketForwarding.Nat;
+        _tun = config.Forwarding == PacketForwarding.Tun;
+        _serverIp = serverIp;
         ClientMac = clientMac;
         ServerMac = serverMac;
         Table = new FlowTable(config.TableLimit, config.Timeouts);
@@ -153,6 +158,10 @@ public sealed class VirtualForwarder
                 }
             }
             Put16(f, l4 + 2, flow.MemberPort);
+        }
+        else if (_tun && !Encapsulate(f, ref length, flow.MemberIp))
+        {
+            return Malformed();
         }
         WriteMac(f, mac);
         WriteMac(f[6..], ServerMac);
@@ -377,6 +386,34 @@ public sealed class VirtualForwarder
         Checksum.Transport(f, ip, t, 20, 6);
         length = t + 20;
         return Verdict.ToClient;
+    }
+
+    /// <summary>
+    /// TUN: IPIP (RFC 2003) in place — the client's IP packet moves 20 bytes down and an outer header from the
+    /// server-side address to the member goes in front (TOS and DF copied from the inner header, TTL 64). False when
+    /// the frame has no room for it.
+    /// </summary>
+    private bool Encapsulate(Span<byte> f, ref int length, uint memberIp)
+    {
+        var inner = U16(f, Ethernet + 2);
+        if (inner < 20 || Ethernet + inner > length || Ethernet + 20 + inner > f.Length || inner + 20 > ushort.MaxValue)
+        {
+            return false;
+        }
+        f.Slice(Ethernet, inner).CopyTo(f[(Ethernet + 20)..]);
+        var ip = Ethernet;
+        f[ip] = 0x45;
+        f[ip + 1] = f[ip + 20 + 1];
+        Put16(f, ip + 2, (ushort)(inner + 20));
+        Put16(f, ip + 4, 0);
+        Put16(f, ip + 6, (ushort)(U16(f, ip + 20 + 6) & 0x4000));
+        f[ip + 8] = 64;
+        f[ip + 9] = 4;
+        Put32(f, ip + 12, _serverIp);
+        Put32(f, ip + 16, memberIp);
+        Checksum.Ipv4Header(f, ip, 20);
+        length = Ethernet + 20 + inner;
+        return true;
     }
 
     private Verdict Malformed()

@@ -54,7 +54,12 @@ public sealed class PacketModeService : IHostedService, IStatusSource, IDisposab
                 Name = c.Name,
                 Destination = v.Destination,
                 Protocol = c.Protocol == "udp" ? PacketProtocol.Udp : PacketProtocol.Tcp,
-                Forwarding = c.Forwarding == PacketForwardings.Dr ? PacketForwarding.Dr : PacketForwarding.Nat,
+                Forwarding = c.Forwarding switch
+                {
+                    PacketForwardings.Dr => PacketForwarding.Dr,
+                    PacketForwardings.Tun => PacketForwarding.Tun,
+                    _ => PacketForwarding.Nat,
+                },
                 ClientInterface = c.ClientInterface,
                 ServerInterface = c.ServerInterface ?? c.ClientInterface,
                 Members = v.Pool is null ? [] : [.. v.Pool.Members.Select(m => m.EndPoint)],

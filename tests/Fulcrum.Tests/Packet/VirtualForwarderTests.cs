@@ -77,7 +77,7 @@ public sealed class VirtualForwarderTests
             TableLimit = limit,
             ResetOnMemberDown = reset,
         };
-        var f = new VirtualForwarder(config, members, ClientSideMac, ServerSideMac);
+        var f = new VirtualForwarder(config, members, ClientSideMac, ServerSideMac, 0x0a_63_02_01);
         foreach (var m in members.All)
         {
             // The member's ARP reply, as the server side captures it.
@@ -196,6 +196,34 @@ public sealed class VirtualForwarderTests
         var (eth, _) = Parse(syn, n);
         Assert.Equal(Mac(MemberMac), eth.DestinationHardwareAddress);
         Assert.Equal(Mac(ServerSideMac), eth.SourceHardwareAddress);
+    }
+
+    [Fact]
+    public void Tun_EncapsulatesTheClientsPacketInIpip_FromTheServerSideAddressToTheMember()
+    {
+        var f = Forwarder(new Members(new IPEndPoint(Member1.Address, 80)), forwarding: PacketForwarding.Tun);
+        var syn = Tcp(Client, 40000, Vip, 80, syn: true, ack: false);
+        var original = syn[14..];
+        var frame = new byte[syn.Length + 20];
+        syn.CopyTo(frame, 0);
+        var n = syn.Length;
+        Assert.Equal(Verdict.ToServer, f.HandleClient(frame, ref n, 0));
+        Assert.Equal(syn.Length + 20, n);
+        var (eth, outer) = Parse(frame, n);
+        Assert.Equal(Mac(MemberMac), eth.DestinationHardwareAddress);
+        Assert.Equal(Mac(ServerSideMac), eth.SourceHardwareAddress);
+        Assert.Equal(PacketDotNet.ProtocolType.IPv4, outer.Protocol);
+        Assert.Equal(IPAddress.Parse("10.99.2.1"), outer.SourceAddress);
+        Assert.Equal(Member1.Address, outer.DestinationAddress);
+        Assert.True(outer.ValidIPChecksum);
+        Assert.Equal(original.Length + 20, outer.TotalLength);
+        // The inner packet is the client's, byte for byte: the member sees the client and the virtual address.
+        Assert.Equal(original, frame[34..n]);
+
+        var small = Tcp(Client, 40001, Vip, 80, syn: true, ack: false);
+        n = small.Length;
+        Assert.Equal(Verdict.Drop, f.HandleClient(small, ref n, 0));
+        Assert.Equal(1, f.Counters.Dropped(DropReason.Malformed));
     }
 
     [Fact]
