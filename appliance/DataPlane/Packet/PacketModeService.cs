@@ -58,6 +58,7 @@ public sealed class PacketModeService : IHostedService, IStatusSource, IDisposab
                 {
                     PacketForwardings.Dr => PacketForwarding.Dr,
                     PacketForwardings.Tun => PacketForwarding.Tun,
+                    PacketForwardings.FullNat => PacketForwarding.FullNat,
                     _ => PacketForwarding.Nat,
                 },
                 ClientInterface = c.ClientInterface,
@@ -65,6 +66,7 @@ public sealed class PacketModeService : IHostedService, IStatusSource, IDisposab
                 Members = v.Pool is null ? [] : [.. v.Pool.Members.Select(m => m.EndPoint)],
                 TableLimit = c.ConnectionLimit > 0 ? c.ConnectionLimit : 1 << 20,
                 ResetOnMemberDown = v.Pool?.Config.ServiceDownAction == ServiceDownActions.Reset,
+                SnatAddresses = c.Forwarding == PacketForwardings.FullNat ? [.. c.SnatPool.Select(System.Net.IPAddress.Parse)] : [],
             });
         }
         _engine.Apply(list);
