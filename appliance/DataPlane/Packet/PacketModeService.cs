@@ -23,6 +23,15 @@ public sealed class PacketModeService : IHostedService, IStatusSource, IDisposab
 
     public PacketEngine Engine => _engine;
 
+    /// <summary>The API name of a forwarding method.</summary>
+    public static string Forwarding(PacketForwarding forwarding) => forwarding switch
+    {
+        PacketForwarding.Dr => PacketForwardings.Dr,
+        PacketForwarding.Tun => PacketForwardings.Tun,
+        PacketForwarding.FullNat => PacketForwardings.FullNat,
+        _ => PacketForwardings.Nat,
+    };
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _runtime.Published += Apply;
@@ -90,6 +99,22 @@ public sealed class PacketModeService : IHostedService, IStatusSource, IDisposab
                 v.TotalConnections = f.Counters.TotalFlows;
                 v.BytesIn = f.Counters.InBytes;
                 v.BytesOut = f.Counters.OutBytes;
+                v.Packet = new PacketVirtualStatus
+                {
+                    Forwarding = Forwarding(f.Config.Forwarding),
+                    PacketsIn = f.Counters.InPackets,
+                    PacketsOut = f.Counters.OutPackets,
+                    ToaNoSpace = f.Counters.ToaNoSpace,
+                    Members = [.. f.Members.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new PacketMemberStatus
+                    {
+                        Member = m.Key,
+                        Connections = m.Value.TotalFlows,
+                        PacketsIn = m.Value.InPackets,
+                        BytesIn = m.Value.InBytes,
+                        PacketsOut = m.Value.OutPackets,
+                        BytesOut = m.Value.OutBytes,
+                    })],
+                };
                 foreach (var reason in Enum.GetValues<DropReason>())
                 {
                     var n = f.Counters.Dropped(reason);

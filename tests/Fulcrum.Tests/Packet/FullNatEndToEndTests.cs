@@ -91,6 +91,26 @@ while True:
 
             web = await api.VirtualStatusAsync("web");
             Assert.True(web.GetProperty("bytesIn").GetInt64() > 0 && web.GetProperty("bytesOut").GetInt64() > 0, web.ToString());
+
+            // Per member, both ways, in /api/v1/status and /metrics.
+            var packet = web.GetProperty("packet");
+            Assert.Equal("fullnat", packet.GetProperty("forwarding").GetString());
+            Assert.True(packet.GetProperty("packetsIn").GetInt64() > 0 && packet.GetProperty("packetsOut").GetInt64() > 0, packet.ToString());
+            var members = packet.GetProperty("members").EnumerateArray().ToList();
+            Assert.Equal(["10.154.2.2:8080", "10.154.2.3:8080"], members.Select(m => m.GetProperty("member").GetString()));
+            Assert.Equal(4, members.Sum(m => m.GetProperty("connections").GetInt64()));
+            Assert.All(members, m => Assert.True(
+                m.GetProperty("connections").GetInt64() > 0 && m.GetProperty("packetsIn").GetInt64() > 0 && m.GetProperty("bytesIn").GetInt64() > 0
+                && m.GetProperty("packetsOut").GetInt64() > 0 && m.GetProperty("bytesOut").GetInt64() > 0, m.ToString()));
+            var metrics = (await api.Get("/metrics")).Text;
+            foreach (var m in members)
+            {
+                var labels = $"{{virtual=\"web\",member=\"{m.GetProperty("member").GetString()}\"}}";
+                Assert.Contains($"fulcrum_packet_member_connections_total{labels} {m.GetProperty("connections").GetInt64()}", metrics);
+                Assert.Contains($"fulcrum_packet_member_packets_in_total{labels} ", metrics);
+                Assert.Contains($"fulcrum_packet_member_bytes_out_total{labels} ", metrics);
+            }
+            Assert.Contains("fulcrum_packet_virtual_drops_total{virtual=\"web\",reason=\"snat-exhausted\"} 0", metrics);
         }
         finally
         {
