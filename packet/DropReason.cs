@@ -17,4 +17,6 @@ public enum DropReason
     Malformed,
     /// <summary>The flow's member went down with reset-on-down: the client got a RST.</summary>
     MemberDown,
+    /// <summary>FULLNAT: every local address and port of the snat pool is taken by a flow.</summary>
+    SnatExhausted,
 }

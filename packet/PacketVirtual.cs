@@ -31,8 +31,16 @@ public sealed record PacketVirtual
 
     public FlowTimeouts Timeouts { get; init; } = FlowTimeouts.Default;
 
+    /// <summary>FULLNAT: the local IPv4 addresses flows toward members are sourced from (not on any kernel interface).</summary>
+    public IReadOnlyList<IPAddress> SnatAddresses { get; init; } = [];
+
+    /// <summary>FULLNAT: the local ports allocated per flow on each address, first to last.</summary>
+    public ushort SnatPortFirst { get; init; } = 1024;
+
+    public ushort SnatPortLast { get; init; } = 65535;
+
     /// <summary>What identifies the forwarder: a change here rebuilds it (its flow table starts empty).</summary>
-    public string Signature => $"{Destination}/{Protocol}/{Forwarding}/{ClientInterface}/{ServerInterface}/{string.Join(',', Members)}/{TableLimit}/{ResetOnMemberDown}/{Timeouts}";
+    public string Signature => $"{Destination}/{Protocol}/{Forwarding}/{ClientInterface}/{ServerInterface}/{string.Join(',', Members)}/{TableLimit}/{ResetOnMemberDown}/{Timeouts}/{string.Join(',', SnatAddresses)}/{SnatPortFirst}-{SnatPortLast}";
 }
 
 public enum PacketProtocol : byte
@@ -45,4 +53,8 @@ public enum PacketForwarding
 {
     Nat,
     Dr,
+    /// <summary>IPIP toward the member, which decapsulates and answers the client directly.</summary>
+    Tun,
+    /// <summary>Destination to the member and source to a local address and port (<see cref="PacketVirtual.SnatAddresses"/>); the client rides in TOA on the SYN.</summary>
+    FullNat,
 }

@@ -62,6 +62,9 @@ public sealed class VirtualStatus
 
     /// <summary>Client-side TLS counters; present once the virtual has seen a TLS connection.</summary>
     public VirtualTlsStatus? Tls { get; set; }
+
+    /// <summary>Packet counters, per member too; present on a performance-l4 virtual server that is forwarding.</summary>
+    public PacketVirtualStatus? Packet { get; set; }
 }
 
 public sealed class VirtualTlsStatus

@@ -11,12 +11,14 @@ public sealed class MetricsExporter
     private readonly DataPlaneCounters _counters;
     private readonly Scripting.Runtime.RuleRuntime? _rules;
     private readonly Dns.DnsCounters? _dns;
+    private readonly DataPlane.Packet.PacketModeService? _packet;
 
-    public MetricsExporter(DataPlaneCounters counters, Scripting.Runtime.RuleRuntime? rules = null, Dns.DnsCounters? dns = null)
+    public MetricsExporter(DataPlaneCounters counters, Scripting.Runtime.RuleRuntime? rules = null, Dns.DnsCounters? dns = null, DataPlane.Packet.PacketModeService? packet = null)
     {
         _counters = counters;
         _rules = rules;
         _dns = dns;
+        _packet = packet;
     }
 
     public string Render()
@@ -43,6 +45,10 @@ public sealed class MetricsExporter
         if (_dns is not null)
         {
             Dns.DnsMetrics.Write(text, _dns);
+        }
+        if (_packet is not null)
+        {
+            DataPlane.Packet.PacketMetrics.Write(text, _packet.Engine.Forwarders);
         }
         return text.ToString();
     }

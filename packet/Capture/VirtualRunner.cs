@@ -36,14 +36,19 @@ internal sealed class VirtualRunner : IDisposable
         }
         var clientMac = Frames.MacOf(client.GetPhysicalAddress());
         var serverMac = Frames.MacOf(server.GetPhysicalAddress());
-        Forwarder = new VirtualForwarder(config, balancer, clientMac, serverMac);
+        Forwarder = new VirtualForwarder(config, balancer, clientMac, serverMac, _serverIp);
         var vip = config.Destination.Address;
         var proto = config.Protocol == PacketProtocol.Tcp ? "tcp" : "udp";
         var vipHex = "0x" + Frames.Ip(vip).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
         var clientFilter = $"(ether dst {Frames.MacText(clientMac)} and dst host {vip} and {proto} dst port {config.Destination.Port})"
             + $" or (arp and arp[6:2] = 1 and arp[24:4] = {vipHex})";
         var serverFilter = $"(arp and ether dst {Frames.MacText(serverMac)})";
-        if (config.Forwarding == PacketForwarding.Nat && config.Members.Count > 0)
+        foreach (var a in config.Forwarding == PacketForwarding.FullNat ? config.SnatAddresses : [])
+        {
+            // Members ask for FULLNAT's local addresses (on no kernel interface): the forwarder answers.
+            serverFilter += $" or (arp and arp[6:2] = 1 and arp[24:4] = 0x{Frames.Ip(a):x8})";
+        }
+        if (config.Forwarding is PacketForwarding.Nat or PacketForwarding.FullNat && config.Members.Count > 0)
         {
             serverFilter += " or (ether dst " + Frames.MacText(serverMac) + " and (" + string.Join(" or ", config.Members.Select(m => $"(src host {m.Address} and {proto} src port {m.Port})")) + "))";
         }

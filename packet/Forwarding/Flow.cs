@@ -16,6 +16,9 @@ internal sealed class Flow
     public MemberCounters Counters = null!;
     public uint MemberIp;
     public ushort MemberPort;
+    /// <summary>FULLNAT: the local address and port the flow is sourced from toward the member (0 otherwise).</summary>
+    public uint SnatIp;
+    public ushort SnatPort;
     public TcpState State;
     public bool ClientFin;
     public bool ServerFin;

@@ -13,12 +13,19 @@ internal sealed class FlowTable
     private readonly ConcurrentDictionary<ulong, Flow> _flows;
     private readonly int _limit;
     private readonly FlowTimeouts _timeouts;
+    private readonly ConcurrentDictionary<ulong, Flow>? _replies;
     private int _count;
 
-    public FlowTable(int limit, FlowTimeouts timeouts)
+    /// <param name="snat">FULLNAT's local pairs: flows are also found by theirs (members' replies), and give them back when removed.</param>
+    public FlowTable(int limit, FlowTimeouts timeouts, SnatPorts? snat = null)
     {
         _limit = limit;
         _timeouts = timeouts;
+        Snat = snat;
+        if (snat is not null)
+        {
+            _replies = new ConcurrentDictionary<ulong, Flow>(concurrencyLevel: 2, capacity: Math.Min(limit, 65536));
+        }
         _flows = new ConcurrentDictionary<ulong, Flow>(concurrencyLevel: 2, capacity: Math.Min(limit, 65536));
     }
 
@@ -28,7 +35,12 @@ internal sealed class FlowTable
 
     public static ulong KeyOf(uint clientIp, ushort clientPort, byte protocol) => (ulong)clientIp << 32 | (ulong)clientPort << 8 | protocol;
 
+    public SnatPorts? Snat { get; }
+
     public Flow? Find(ulong key) => _flows.TryGetValue(key, out var f) ? f : null;
+
+    /// <summary>FULLNAT: the flow whose local pair is this key (<see cref="KeyOf"/> of the local address and port).</summary>
+    public Flow? FindReply(ulong key) => _replies is not null && _replies.TryGetValue(key, out var f) ? f : null;
 
     /// <summary>A fresh flow for the caller to fill and <see cref="Add"/>; null when the table is full.</summary>
     public Flow? Rent()
@@ -42,7 +54,14 @@ internal sealed class FlowTable
         return new Flow();
     }
 
-    public void Add(Flow flow) => _flows[flow.Key] = flow;
+    public void Add(Flow flow)
+    {
+        if (_replies is not null)
+        {
+            _replies[KeyOf(flow.SnatIp, flow.SnatPort, flow.Key.Protocol())] = flow;
+        }
+        _flows[flow.Key] = flow;
+    }
 
     /// <summary>Gives back a rented flow that was never added.</summary>
     public void Return(Flow flow)
@@ -55,6 +74,11 @@ internal sealed class FlowTable
         if (!_flows.TryRemove(new KeyValuePair<ulong, Flow>(flow.Key, flow)))
         {
             return false;
+        }
+        if (_replies is not null && Snat is not null)
+        {
+            _replies.TryRemove(new KeyValuePair<ulong, Flow>(KeyOf(flow.SnatIp, flow.SnatPort, flow.Key.Protocol()), flow));
+            Snat.Give(flow.SnatIp, flow.SnatPort);
         }
         flow.Member.FlowClosed();
         Interlocked.Decrement(ref _count);
@@ -91,4 +115,9 @@ internal sealed class FlowTable
             Remove(flow);
         }
     }
+}
+
+internal static class FlowKeys
+{
+    public static byte Protocol(this ulong key) => (byte)key;
 }

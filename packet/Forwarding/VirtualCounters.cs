@@ -9,6 +9,7 @@ public sealed class VirtualCounters
     internal long BytesOut;
     internal long Flows;
     internal long ArpReplies;
+    internal long ToaMissing;
     internal readonly long[] Drops = new long[Enum.GetValues<DropReason>().Length];
 
     public long InPackets => Volatile.Read(ref PacketsIn);
@@ -17,6 +18,8 @@ public sealed class VirtualCounters
     public long OutBytes => Volatile.Read(ref BytesOut);
     public long TotalFlows => Volatile.Read(ref Flows);
     public long ArpAnswered => Volatile.Read(ref ArpReplies);
+    /// <summary>FULLNAT SYNs forwarded without TOA: their TCP header had no room left for the option.</summary>
+    public long ToaNoSpace => Volatile.Read(ref ToaMissing);
 
     public long Dropped(DropReason reason) => Interlocked.Read(ref Drops[(int)reason]);
 

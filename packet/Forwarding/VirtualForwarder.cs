@@ -30,9 +30,14 @@ public sealed class VirtualForwarder
     private readonly ushort _port;
     private readonly byte _protocol;
     private readonly bool _nat;
+    private readonly bool _tun;
+    private readonly bool _fullnat;
+    private readonly SnatPorts? _snat;
+    private readonly uint _serverIp;
     private readonly ConcurrentDictionary<string, MemberCounters> _members = new(StringComparer.Ordinal);
 
-    public VirtualForwarder(PacketVirtual config, IFlowBalancer balancer, ulong clientMac, ulong serverMac)
+    /// <param name="serverIp">The server-side interface's IPv4 address: the outer source of TUN's IPIP packets.</param>
+    public VirtualForwarder(PacketVirtual config, IFlowBalancer balancer, ulong clientMac, ulong serverMac, uint serverIp = 0)
     {
         _config = config;
         _balancer = balancer;
@@ -40,9 +45,16 @@ public sealed class VirtualForwarder
         _port = (ushort)config.Destination.Port;
         _protocol = (byte)config.Protocol;
         _nat = config.Forwarding == PacketForwarding.Nat;
+        _tun = config.Forwarding == PacketForwarding.Tun;
+        _fullnat = config.Forwarding == PacketForwarding.FullNat;
+        _serverIp = serverIp;
         ClientMac = clientMac;
         ServerMac = serverMac;
-        Table = new FlowTable(config.TableLimit, config.Timeouts);
+        if (_fullnat)
+        {
+            _snat = new SnatPorts([.. config.SnatAddresses.Select(Ip)], config.SnatPortFirst, config.SnatPortLast);
+        }
+        Table = new FlowTable(config.TableLimit, config.Timeouts, _snat);
         foreach (var m in config.Members)
         {
             _members[m.ToString()] = new MemberCounters();
@@ -154,6 +166,18 @@ public sealed class VirtualForwarder
             }
             Put16(f, l4 + 2, flow.MemberPort);
         }
+        else if (_tun && !Encapsulate(f, ref length, flow.MemberIp))
+        {
+            return Malformed();
+        }
+        else if (_fullnat)
+        {
+            Rewrite(f, l4, clientIp, clientPort, _vip, _port, flow.SnatIp, flow.SnatPort, flow.MemberIp, flow.MemberPort);
+            if ((flags & (Syn | Ack)) == Syn)
+            {
+                AddToa(f, ref length, ihl, l4, clientIp, clientPort);
+            }
+        }
         WriteMac(f, mac);
         WriteMac(f[6..], ServerMac);
         Counters.PacketsIn++;
@@ -174,9 +198,14 @@ public sealed class VirtualForwarder
             {
                 Neighbours.Learn(U32(f, 28), ReadMac(f[22..]));
             }
+            else if (_snat is not null && U16(f, 20) == 1 && IsSnat(U32(f, 38)))
+            {
+                // FULLNAT's local addresses are on no kernel interface: members learn them from us.
+                return ArpReply(f, ref length, ServerMac, U32(f, 38)) ? Verdict.ToServer : Verdict.Drop;
+            }
             return Verdict.Drop;
         }
-        if (!_nat || length < Ethernet + 28 || U16(f, 12) != TypeIpv4 || (f[Ethernet] >> 4) != 4)
+        if (!(_nat || _fullnat) || length < Ethernet + 28 || U16(f, 12) != TypeIpv4 || (f[Ethernet] >> 4) != 4)
         {
             return Verdict.Drop;
         }
@@ -191,7 +220,9 @@ public sealed class VirtualForwarder
             Counters.Drop(DropReason.Fragment);
             return Verdict.Drop;
         }
-        var flow = Table.Find(FlowTable.KeyOf(U32(f, Ethernet + 16), U16(f, l4 + 2), _protocol));
+        var flow = _fullnat
+            ? Table.FindReply(FlowTable.KeyOf(U32(f, Ethernet + 16), U16(f, l4 + 2), _protocol))
+            : Table.Find(FlowTable.KeyOf(U32(f, Ethernet + 16), U16(f, l4 + 2), _protocol));
         var memberIp = U32(f, Ethernet + 12);
         var memberPort = U16(f, l4);
         if (flow is null || flow.MemberIp != memberIp || flow.MemberPort != memberPort)
@@ -206,6 +237,25 @@ public sealed class VirtualForwarder
         {
             Table.Touch(flow, TcpState.Udp, now);
         }
+        if (_fullnat)
+        {
+            Rewrite(f, l4, memberIp, memberPort, flow.SnatIp, flow.SnatPort, _vip, _port, flow.ClientIp, flow.ClientPort);
+        }
+        else
+        {
+            SnatBack(f, l4, memberIp, memberPort);
+        }
+        WriteMac(f, flow.ClientMac);
+        WriteMac(f[6..], ClientMac);
+        Counters.PacketsOut++;
+        Counters.BytesOut += length;
+        flow.Counters.PacketsOut++;
+        flow.Counters.BytesOut += length;
+        return Verdict.ToClient;
+    }
+
+    private void SnatBack(Span<byte> f, int l4, uint memberIp, ushort memberPort)
+    {
         Checksum.Update32(f, Ethernet + 10, memberIp, _vip);
         Put32(f, Ethernet + 12, _vip);
         var sum = l4 + (_protocol == 6 ? 16 : 6);
@@ -219,13 +269,77 @@ public sealed class VirtualForwarder
             }
         }
         Put16(f, l4, _port);
-        WriteMac(f, flow.ClientMac);
-        WriteMac(f[6..], ClientMac);
-        Counters.PacketsOut++;
-        Counters.BytesOut += length;
-        flow.Counters.PacketsOut++;
-        flow.Counters.BytesOut += length;
-        return Verdict.ToClient;
+    }
+
+    /// <summary>Both ends of an IPv4 TCP/UDP packet rewritten in place, with incremental checksums (FULLNAT, each way).</summary>
+    private void Rewrite(Span<byte> f, int l4, uint srcIp, ushort srcPort, uint dstIp, ushort dstPort, uint newSrcIp, ushort newSrcPort, uint newDstIp, ushort newDstPort)
+    {
+        Checksum.Update32(f, Ethernet + 10, srcIp, newSrcIp);
+        Checksum.Update32(f, Ethernet + 10, dstIp, newDstIp);
+        Put32(f, Ethernet + 12, newSrcIp);
+        Put32(f, Ethernet + 16, newDstIp);
+        var sum = l4 + (_protocol == 6 ? 16 : 6);
+        if (_protocol == 6 || U16(f, sum) != 0)
+        {
+            Checksum.Update32(f, sum, srcIp, newSrcIp);
+            Checksum.Update32(f, sum, dstIp, newDstIp);
+            Checksum.Update16(f, sum, srcPort, newSrcPort);
+            Checksum.Update16(f, sum, dstPort, newDstPort);
+            if (_protocol == 17 && U16(f, sum) == 0)
+            {
+                Put16(f, sum, 0xffff);
+            }
+        }
+        Put16(f, l4, newSrcPort);
+        Put16(f, l4 + 2, newDstPort);
+    }
+
+    /// <summary>
+    /// FULLNAT's TOA (LVS's TCP option 254, length 8: the client's port, then its IPv4 address) put first among the
+    /// SYN's options (before any end-of-list), the rest moved 8 bytes down; data offset, lengths and checksums
+    /// updated incrementally (an 8-byte shift keeps the 16-bit words' sum). A SYN whose header has no room (over 52
+    /// bytes) goes without it and is counted.
+    /// </summary>
+    private void AddToa(Span<byte> f, ref int length, int ihl, int l4, uint clientIp, ushort clientPort)
+    {
+        var ipLength = U16(f, Ethernet + 2);
+        var end = Ethernet + ipLength;
+        var offset = (f[l4 + 12] >> 4) * 4;
+        if (offset + 8 > 60 || end > length || end + 8 > f.Length)
+        {
+            Interlocked.Increment(ref Counters.ToaMissing);
+            return;
+        }
+        var option = l4 + 20;
+        f[option..end].CopyTo(f[(option + 8)..]);
+        var sum = l4 + 16;
+        var word = U16(f, l4 + 12);
+        f[l4 + 12] = (byte)((offset + 8) / 4 << 4 | (f[l4 + 12] & 0x0f));
+        Checksum.Update16(f, sum, word, U16(f, l4 + 12));
+        var tcpLength = (ushort)(ipLength - ihl);
+        Checksum.Update16(f, sum, tcpLength, (ushort)(tcpLength + 8));
+        f[option] = 254;
+        f[option + 1] = 8;
+        Put16(f, option + 2, clientPort);
+        Put32(f, option + 4, clientIp);
+        Checksum.Update16(f, sum, 0, U16(f, option));
+        Checksum.Update16(f, sum, 0, clientPort);
+        Checksum.Update32(f, sum, 0, clientIp);
+        Put16(f, Ethernet + 2, (ushort)(ipLength + 8));
+        Checksum.Update16(f, Ethernet + 10, ipLength, (ushort)(ipLength + 8));
+        length = end + 8;
+    }
+
+    private bool IsSnat(uint ip)
+    {
+        foreach (var a in _snat!.Addresses)
+        {
+            if (a == ip)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Removes flows past their timeouts (called about once a second off the packet threads).</summary>
@@ -251,9 +365,19 @@ public sealed class VirtualForwarder
             Counters.Drop(DropReason.TableFull);
             return null;
         }
+        if (_snat is not null)
+        {
+            if (!_snat.TryTake(out flow.SnatIp, out flow.SnatPort))
+            {
+                Table.Return(flow);
+                Counters.Drop(DropReason.SnatExhausted);
+                return null;
+            }
+        }
         var member = _balancer.Pick(new FlowRequest(_config.Name, Address(clientIp), clientPort));
         if (member is null)
         {
+            _snat?.Give(flow.SnatIp, flow.SnatPort);
             Table.Return(flow);
             Counters.Drop(DropReason.NoMember);
             return null;
@@ -320,18 +444,25 @@ public sealed class VirtualForwarder
         {
             return Verdict.Drop;
         }
+        ArpReply(f, ref length, ClientMac, _vip);
+        return Verdict.ToClient;
+    }
+
+    /// <summary>Turns the ARP request in <paramref name="f"/> into our reply: <paramref name="ip"/> is at <paramref name="mac"/>.</summary>
+    private bool ArpReply(Span<byte> f, ref int length, ulong mac, uint ip)
+    {
         var requesterMac = ReadMac(f[22..]);
         var requesterIp = U32(f, 28);
         WriteMac(f, requesterMac);
-        WriteMac(f[6..], ClientMac);
+        WriteMac(f[6..], mac);
         Put16(f, 20, 2);
-        WriteMac(f[22..], ClientMac);
-        Put32(f, 28, _vip);
+        WriteMac(f[22..], mac);
+        Put32(f, 28, ip);
         WriteMac(f[32..], requesterMac);
         Put32(f, 38, requesterIp);
         length = 42;
-        Counters.ArpReplies++;
-        return Verdict.ToClient;
+        Interlocked.Increment(ref Counters.ArpReplies);
+        return true;
     }
 
     /// <summary>Turns the client's segment into a RST back to it (its flow's member went down, reset-on-down).</summary>
@@ -377,6 +508,34 @@ public sealed class VirtualForwarder
         Checksum.Transport(f, ip, t, 20, 6);
         length = t + 20;
         return Verdict.ToClient;
+    }
+
+    /// <summary>
+    /// TUN: IPIP (RFC 2003) in place — the client's IP packet moves 20 bytes down and an outer header from the
+    /// server-side address to the member goes in front (TOS and DF copied from the inner header, TTL 64). False when
+    /// the frame has no room for it.
+    /// </summary>
+    private bool Encapsulate(Span<byte> f, ref int length, uint memberIp)
+    {
+        var inner = U16(f, Ethernet + 2);
+        if (inner < 20 || Ethernet + inner > length || Ethernet + 20 + inner > f.Length || inner + 20 > ushort.MaxValue)
+        {
+            return false;
+        }
+        f.Slice(Ethernet, inner).CopyTo(f[(Ethernet + 20)..]);
+        var ip = Ethernet;
+        f[ip] = 0x45;
+        f[ip + 1] = f[ip + 20 + 1];
+        Put16(f, ip + 2, (ushort)(inner + 20));
+        Put16(f, ip + 4, 0);
+        Put16(f, ip + 6, (ushort)(U16(f, ip + 20 + 6) & 0x4000));
+        f[ip + 8] = 64;
+        f[ip + 9] = 4;
+        Put32(f, ip + 12, _serverIp);
+        Put32(f, ip + 16, memberIp);
+        Checksum.Ipv4Header(f, ip, 20);
+        length = Ethernet + 20 + inner;
+        return true;
     }
 
     private Verdict Malformed()

@@ -17,5 +17,5 @@ public static class PacketForwardings
     public static readonly FrozenSet<string> All = FrozenSet.Create(StringComparer.Ordinal, Nat, Dr, Tun, FullNat);
 
     /// <summary>The methods the forwarder implements today; validation refuses the others by name.</summary>
-    public static readonly FrozenSet<string> Implemented = FrozenSet.Create(StringComparer.Ordinal, Nat, Dr);
+    public static readonly FrozenSet<string> Implemented = FrozenSet.Create(StringComparer.Ordinal, Nat, Dr, Tun, FullNat);
 }

@@ -14,6 +14,7 @@ public static class DropNames
         DropReason.Fragment => "fragment",
         DropReason.Malformed => "malformed",
         DropReason.MemberDown => "member-down",
+        DropReason.SnatExhausted => "snat-exhausted",
         _ => reason.ToString(),
     };
 }

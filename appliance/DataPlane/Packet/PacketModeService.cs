@@ -23,6 +23,15 @@ public sealed class PacketModeService : IHostedService, IStatusSource, IDisposab
 
     public PacketEngine Engine => _engine;
 
+    /// <summary>The API name of a forwarding method.</summary>
+    public static string Forwarding(PacketForwarding forwarding) => forwarding switch
+    {
+        PacketForwarding.Dr => PacketForwardings.Dr,
+        PacketForwarding.Tun => PacketForwardings.Tun,
+        PacketForwarding.FullNat => PacketForwardings.FullNat,
+        _ => PacketForwardings.Nat,
+    };
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _runtime.Published += Apply;
@@ -54,12 +63,19 @@ public sealed class PacketModeService : IHostedService, IStatusSource, IDisposab
                 Name = c.Name,
                 Destination = v.Destination,
                 Protocol = c.Protocol == "udp" ? PacketProtocol.Udp : PacketProtocol.Tcp,
-                Forwarding = c.Forwarding == PacketForwardings.Dr ? PacketForwarding.Dr : PacketForwarding.Nat,
+                Forwarding = c.Forwarding switch
+                {
+                    PacketForwardings.Dr => PacketForwarding.Dr,
+                    PacketForwardings.Tun => PacketForwarding.Tun,
+                    PacketForwardings.FullNat => PacketForwarding.FullNat,
+                    _ => PacketForwarding.Nat,
+                },
                 ClientInterface = c.ClientInterface,
                 ServerInterface = c.ServerInterface ?? c.ClientInterface,
                 Members = v.Pool is null ? [] : [.. v.Pool.Members.Select(m => m.EndPoint)],
                 TableLimit = c.ConnectionLimit > 0 ? c.ConnectionLimit : 1 << 20,
                 ResetOnMemberDown = v.Pool?.Config.ServiceDownAction == ServiceDownActions.Reset,
+                SnatAddresses = c.Forwarding == PacketForwardings.FullNat ? [.. c.SnatPool.Select(System.Net.IPAddress.Parse)] : [],
             });
         }
         _engine.Apply(list);
@@ -83,6 +99,22 @@ public sealed class PacketModeService : IHostedService, IStatusSource, IDisposab
                 v.TotalConnections = f.Counters.TotalFlows;
                 v.BytesIn = f.Counters.InBytes;
                 v.BytesOut = f.Counters.OutBytes;
+                v.Packet = new PacketVirtualStatus
+                {
+                    Forwarding = Forwarding(f.Config.Forwarding),
+                    PacketsIn = f.Counters.InPackets,
+                    PacketsOut = f.Counters.OutPackets,
+                    ToaNoSpace = f.Counters.ToaNoSpace,
+                    Members = [.. f.Members.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new PacketMemberStatus
+                    {
+                        Member = m.Key,
+                        Connections = m.Value.TotalFlows,
+                        PacketsIn = m.Value.InPackets,
+                        BytesIn = m.Value.InBytes,
+                        PacketsOut = m.Value.OutPackets,
+                        BytesOut = m.Value.OutBytes,
+                    })],
+                };
                 foreach (var reason in Enum.GetValues<DropReason>())
                 {
                     var n = f.Counters.Dropped(reason);

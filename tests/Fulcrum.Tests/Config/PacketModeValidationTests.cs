@@ -31,6 +31,15 @@ public sealed class PacketModeValidationTests
         Assert.Empty(Errors(L4()));
         Assert.Empty(Errors(L4(v => v with { Protocol = "udp", Forwarding = "nat", ServerInterface = "eth1", ConnectionLimit = 1000 })));
         Assert.Empty(Errors(L4(v => v with { Forwarding = "dr", ServerInterface = "eth0" })));
+        Assert.Empty(Errors(L4(v => v with { Forwarding = "tun", ServerInterface = "eth1" })));
+        Assert.Empty(Errors(L4(v => v with { Forwarding = "fullnat", ServerInterface = "eth1", SnatPool = ["10.9.2.50"] })));
+    }
+
+    [Fact]
+    public void Tun_NeedsMembersOnTheVirtualsPort()
+    {
+        var e = Errors(L4(v => v with { Forwarding = "tun", Pool = "q" }));
+        Assert.Contains("10.9.2.2:8080", e["virtuals/l4/pool"]);
     }
 
     [Fact]
@@ -70,13 +79,12 @@ public sealed class PacketModeValidationTests
     }
 
     [Fact]
-    public void MethodsNotBuiltYet_AreRefused_AndPacketFieldsOnAStandardVirtual()
+    public void FullNatWithoutSnatPool_IsRefused_AndPacketFieldsOnAStandardVirtual()
     {
         var e = Errors(
-            L4(v => v with { Name = "t", Forwarding = "tun" }),
             L4(v => v with { Name = "f", Destination = "10.9.1.100:81", Forwarding = "fullnat" }),
             new VirtualServer { Name = "s", Destination = "127.0.0.1:9000", Pool = "p", Forwarding = "nat", ClientInterface = "eth0" });
-        Assert.Contains("not implemented", e["virtuals/t/forwarding"]);
+        Assert.False(e.ContainsKey("virtuals/f/forwarding"));
         Assert.Contains("snatPool", e["virtuals/f/snatPool"]);
         Assert.Contains("performance-l4", e["virtuals/s/forwarding"]);
         Assert.Contains("performance-l4", e["virtuals/s/clientInterface"]);

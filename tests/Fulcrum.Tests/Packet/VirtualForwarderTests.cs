@@ -63,7 +63,9 @@ public sealed class VirtualForwarderTests
 
     private static PhysicalAddress Mac(ulong mac) => new([.. BitConverter.GetBytes(mac).Take(6).Reverse()]);
 
-    private static VirtualForwarder Forwarder(Members members, PacketProtocol protocol = PacketProtocol.Tcp, PacketForwarding forwarding = PacketForwarding.Nat, int limit = 100, bool reset = false)
+    private static readonly IPAddress Snat = IPAddress.Parse("10.99.2.50");
+
+    private static VirtualForwarder Forwarder(Members members, PacketProtocol protocol = PacketProtocol.Tcp, PacketForwarding forwarding = PacketForwarding.Nat, int limit = 100, bool reset = false, ushort snatPorts = 1000)
     {
         var config = new PacketVirtual
         {
@@ -76,8 +78,11 @@ public sealed class VirtualForwarderTests
             Members = [.. members.All.Select(m => m.EndPoint)],
             TableLimit = limit,
             ResetOnMemberDown = reset,
+            SnatAddresses = forwarding == PacketForwarding.FullNat ? [Snat] : [],
+            SnatPortFirst = 5000,
+            SnatPortLast = (ushort)(5000 + snatPorts - 1),
         };
-        var f = new VirtualForwarder(config, members, ClientSideMac, ServerSideMac);
+        var f = new VirtualForwarder(config, members, ClientSideMac, ServerSideMac, 0x0a_63_02_01);
         foreach (var m in members.All)
         {
             // The member's ARP reply, as the server side captures it.
@@ -196,6 +201,173 @@ public sealed class VirtualForwarderTests
         var (eth, _) = Parse(syn, n);
         Assert.Equal(Mac(MemberMac), eth.DestinationHardwareAddress);
         Assert.Equal(Mac(ServerSideMac), eth.SourceHardwareAddress);
+    }
+
+    [Fact]
+    public void Tun_EncapsulatesTheClientsPacketInIpip_FromTheServerSideAddressToTheMember()
+    {
+        var f = Forwarder(new Members(new IPEndPoint(Member1.Address, 80)), forwarding: PacketForwarding.Tun);
+        var syn = Tcp(Client, 40000, Vip, 80, syn: true, ack: false);
+        var original = syn[14..];
+        var frame = new byte[syn.Length + 20];
+        syn.CopyTo(frame, 0);
+        var n = syn.Length;
+        Assert.Equal(Verdict.ToServer, f.HandleClient(frame, ref n, 0));
+        Assert.Equal(syn.Length + 20, n);
+        var (eth, outer) = Parse(frame, n);
+        Assert.Equal(Mac(MemberMac), eth.DestinationHardwareAddress);
+        Assert.Equal(Mac(ServerSideMac), eth.SourceHardwareAddress);
+        Assert.Equal(PacketDotNet.ProtocolType.IPv4, outer.Protocol);
+        Assert.Equal(IPAddress.Parse("10.99.2.1"), outer.SourceAddress);
+        Assert.Equal(Member1.Address, outer.DestinationAddress);
+        Assert.True(outer.ValidIPChecksum);
+        Assert.Equal(original.Length + 20, outer.TotalLength);
+        // The inner packet is the client's, byte for byte: the member sees the client and the virtual address.
+        Assert.Equal(original, frame[34..n]);
+
+        var small = Tcp(Client, 40001, Vip, 80, syn: true, ack: false);
+        n = small.Length;
+        Assert.Equal(Verdict.Drop, f.HandleClient(small, ref n, 0));
+        Assert.Equal(1, f.Counters.Dropped(DropReason.Malformed));
+    }
+
+    [Fact]
+    public void FullNat_RewritesBothEnds_CarriesTheClientInToaOnTheSyn_AndMapsRepliesBack()
+    {
+        var f = Forwarder(new Members(Member1), forwarding: PacketForwarding.FullNat);
+        var syn = Tcp(Client, 40000, Vip, 80, syn: true, ack: false);
+        var frame = new byte[syn.Length + 8];
+        syn.CopyTo(frame, 0);
+        var n = syn.Length;
+        Assert.Equal(Verdict.ToServer, f.HandleClient(frame, ref n, 0));
+        Assert.Equal(syn.Length + 8, n);
+        var (eth, ip) = Parse(frame, n);
+        var tcp = (TcpPacket)ip.PayloadPacket;
+        Assert.Equal(Mac(MemberMac), eth.DestinationHardwareAddress);
+        Assert.Equal(Snat, ip.SourceAddress);
+        Assert.Equal(5000, tcp.SourcePort);
+        Assert.Equal(Member1.Address, ip.DestinationAddress);
+        Assert.Equal(8080, tcp.DestinationPort);
+        Assert.True(ip.ValidIPChecksum);
+        Assert.True(tcp.ValidTcpChecksum);
+        Assert.True(tcp.Synchronize);
+        var toa = Toa(frame.AsSpan(0, n));
+        Assert.NotNull(toa);
+        Assert.Equal((Client, 40000), toa.Value);
+
+        // The member's SYN-ACK to the local address and port comes back from the virtual address to the client.
+        var synAck = Tcp(Member1.Address, 8080, Snat, 5000, syn: true, ack: true, srcMac: MemberMac, dstMac: ServerSideMac);
+        n = synAck.Length;
+        Assert.Equal(Verdict.ToClient, f.HandleServer(synAck, ref n, 0));
+        (eth, ip) = Parse(synAck, n);
+        tcp = (TcpPacket)ip.PayloadPacket;
+        Assert.Equal(Mac(ClientMac), eth.DestinationHardwareAddress);
+        Assert.Equal(Vip, ip.SourceAddress);
+        Assert.Equal(80, tcp.SourcePort);
+        Assert.Equal(Client, ip.DestinationAddress);
+        Assert.Equal(40000, tcp.DestinationPort);
+        Assert.True(ip.ValidIPChecksum);
+        Assert.True(tcp.ValidTcpChecksum);
+
+        // Later segments are rewritten the same way, without TOA.
+        var ack = Tcp(Client, 40000, Vip, 80, syn: false, ack: true, payload: "GET /");
+        n = ack.Length;
+        Assert.Equal(Verdict.ToServer, f.HandleClient(ack, ref n, 0));
+        Assert.Equal(ack.Length, n);
+        (_, ip) = Parse(ack, n);
+        Assert.Equal(Snat, ip.SourceAddress);
+        Assert.True(((TcpPacket)ip.PayloadPacket).ValidTcpChecksum);
+        Assert.Null(Toa(ack.AsSpan(0, n)));
+    }
+
+    [Fact]
+    public void FullNat_Udp_RewritesBothEnds_AndMembersArpForTheLocalAddressIsAnswered()
+    {
+        var f = Forwarder(new Members(Member1), protocol: PacketProtocol.Udp, forwarding: PacketForwarding.FullNat);
+        var request = Udp(Client, 40000, Vip, 80);
+        var n = request.Length;
+        Assert.Equal(Verdict.ToServer, f.HandleClient(request, ref n, 0));
+        var (_, ip) = Parse(request, n);
+        Assert.Equal(Snat, ip.SourceAddress);
+        Assert.True(((UdpPacket)ip.PayloadPacket).ValidUdpChecksum);
+        var reply = Udp(Member1.Address, 8080, Snat, 5000, srcMac: MemberMac, dstMac: ServerSideMac);
+        n = reply.Length;
+        Assert.Equal(Verdict.ToClient, f.HandleServer(reply, ref n, 0));
+        (_, ip) = Parse(reply, n);
+        Assert.Equal(Vip, ip.SourceAddress);
+        Assert.Equal(Client, ip.DestinationAddress);
+        Assert.True(((UdpPacket)ip.PayloadPacket).ValidUdpChecksum);
+
+        var arp = new EthernetPacket(Mac(MemberMac), PhysicalAddress.Parse("FF-FF-FF-FF-FF-FF"), EthernetType.Arp)
+        {
+            PayloadPacket = new ArpPacket(ArpOperation.Request, PhysicalAddress.Parse("00-00-00-00-00-00"), Snat, Mac(MemberMac), Member1.Address),
+        }.Bytes;
+        n = arp.Length;
+        Assert.Equal(Verdict.ToServer, f.HandleServer(arp, ref n, 0));
+        var answer = (ArpPacket)((EthernetPacket)PacketDotNet.Packet.ParsePacket(LinkLayers.Ethernet, arp[..n])).PayloadPacket;
+        Assert.Equal(ArpOperation.Response, answer.Operation);
+        Assert.Equal(Snat, answer.SenderProtocolAddress);
+        Assert.Equal(Mac(ServerSideMac), answer.SenderHardwareAddress);
+    }
+
+    [Fact]
+    public void FullNat_PortExhaustion_IsCountedAsADropReason_AndAnExpiredFlowGivesItsPortBack()
+    {
+        var f = Forwarder(new Members(Member1), forwarding: PacketForwarding.FullNat, snatPorts: 2);
+        for (var port = 40000; port < 40003; port++)
+        {
+            var syn = Tcp(Client, port, Vip, 80, syn: true, ack: false);
+            var frame = new byte[syn.Length + 8];
+            syn.CopyTo(frame, 0);
+            var n = syn.Length;
+            Assert.Equal(port < 40002 ? Verdict.ToServer : Verdict.Drop, f.HandleClient(frame, ref n, 0));
+        }
+        Assert.Equal(1, f.Counters.Dropped(DropReason.SnatExhausted));
+        Assert.Equal(2, f.ActiveFlows);
+        f.Expire(61_000);
+        var again = Tcp(Client, 40003, Vip, 80, syn: true, ack: false);
+        var buffer = new byte[again.Length + 8];
+        again.CopyTo(buffer, 0);
+        var length = again.Length;
+        Assert.Equal(Verdict.ToServer, f.HandleClient(buffer, ref length, 61_000));
+        Assert.Equal(1, f.Counters.Dropped(DropReason.SnatExhausted));
+    }
+
+    [Fact]
+    public void FullNat_SynWithoutRoomForToa_IsForwardedWithoutIt_AndCounted()
+    {
+        var f = Forwarder(new Members(Member1), forwarding: PacketForwarding.FullNat);
+        var syn = Tcp(Client, 40000, Vip, 80, syn: true, ack: false);
+        var n = syn.Length;
+        Assert.Equal(Verdict.ToServer, f.HandleClient(syn, ref n, 0));
+        Assert.Equal(syn.Length, n);
+        Assert.Equal(1, f.Counters.ToaNoSpace);
+        Assert.True(((TcpPacket)Parse(syn, n).Ip.PayloadPacket).ValidTcpChecksum);
+    }
+
+    /// <summary>The TOA option (kind 254, length 8: port, IPv4) among a frame's TCP options, as a member's toa module reads it.</summary>
+    internal static (IPAddress Address, int Port)? Toa(ReadOnlySpan<byte> frame)
+    {
+        var l4 = 14 + (frame[14] & 0xf) * 4;
+        var end = l4 + (frame[l4 + 12] >> 4) * 4;
+        for (var i = l4 + 20; i < end;)
+        {
+            if (frame[i] == 0)
+            {
+                break;
+            }
+            if (frame[i] == 1)
+            {
+                i++;
+                continue;
+            }
+            if (frame[i] == 254 && frame[i + 1] == 8)
+            {
+                return (new IPAddress(frame.Slice(i + 4, 4)), frame[i + 2] << 8 | frame[i + 3]);
+            }
+            i += Math.Max(2, (int)frame[i + 1]);
+        }
+        return null;
     }
 
     [Fact]
