@@ -22,13 +22,13 @@ public sealed class ClusterCliTests : IDisposable
             Assert.StartsWith("healthy: generation ", healthy.Out, StringComparison.Ordinal);
 
             // An address this box cannot bind (no ip_nonlocal_bind here): the listener errs, the check says which.
-            await DataPlaneApi.Ok(api.Post("/api/v1/virtuals", """{"name":"vip","destination":"192.0.2.77:80","profiles":["tcp"]}"""));
+            await DataPlaneApi.Ok(api.Post("/api/v1/virtuals", """{"name":"vip","destination":"10.152.99.77:80","profiles":["tcp"]}"""));
             var failed = await WaitCheck(1);
-            Assert.Contains("unhealthy: virtual vip (192.0.2.77:80) is error", failed.Err, StringComparison.Ordinal);
+            Assert.Contains("unhealthy: virtual vip (10.152.99.77:80) is error", failed.Err, StringComparison.Ordinal);
 
             var config = await FulcrumCli.RunAsync(null, "cluster", "keepalived-config", "--data", _dir.Path, "--interface", "eth0", "--router-id", "9", "--fulcrum", "/usr/bin/fulcrum");
             Assert.True(config.ExitCode == 0, config.Err);
-            Assert.Contains("        192.0.2.77/32 dev eth0\n", config.Out, StringComparison.Ordinal);
+            Assert.Contains("        10.152.99.77/32 dev eth0\n", config.Out, StringComparison.Ordinal);
             Assert.Contains($"# not moved: www: 127.0.0.1 cannot move between boxes\n", config.Out, StringComparison.Ordinal);
             Assert.Contains($"script \"/usr/bin/fulcrum cluster check --data {Path.GetFullPath(_dir.Path)}\"", config.Out, StringComparison.Ordinal);
         }
