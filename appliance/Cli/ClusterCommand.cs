@@ -25,10 +25,11 @@ internal static class ClusterCommand
         var interval = new Option<int>("--check-interval") { Description = "Seconds between health checks", DefaultValueFactory = _ => 1 };
         var fall = new Option<int>("--fall") { Description = "Failed checks before giving up the addresses", DefaultValueFactory = _ => 1 };
         var rise = new Option<int>("--rise") { Description = "Passed checks before taking part again", DefaultValueFactory = _ => 2 };
-        var fulcrum = new Option<string?>("--fulcrum") { Description = "How keepalived runs fulcrum (default: this executable)" };
+        var fulcrum = new Option<string?>("--fulcrum") { Description = "How keepalived runs fulcrum for the notify hook (default: this executable)" };
+        var checkScript = new Option<string?>("--check-script") { Description = "The track script (default: fulcrum-check.sh beside fulcrum.dll)" };
         var command = new Command("keepalived-config", "Print a keepalived.conf moving this box's virtual addresses (current generation)")
         {
-            data, iface, routerId, priority, state, advert, auth, interval, fall, rise, fulcrum,
+            data, iface, routerId, priority, state, advert, auth, interval, fall, rise, fulcrum, checkScript,
         };
         command.SetAction(r =>
         {
@@ -49,6 +50,7 @@ internal static class ClusterCommand
                 Fall = r.GetValue(fall),
                 Rise = r.GetValue(rise),
                 FulcrumCommand = r.GetValue(fulcrum) ?? SelfCommand(),
+                CheckScript = r.GetValue(checkScript) ?? Path.Combine(AppContext.BaseDirectory, "fulcrum-check.sh"),
                 DataDir = Path.GetFullPath(r.GetValue(data)!),
             };
             errors.AddRange(settings.Validate());

@@ -15,6 +15,10 @@ public sealed record ClusterStateFile
     public int Pid { get; init; }
     public long Generation { get; init; }
     public DateTimeOffset Written { get; init; }
+    /// <summary>The appliance's own verdict (<see cref="ClusterCheck.Evaluate"/> at <see cref="Written"/>), read by fulcrum-check.sh.</summary>
+    public bool Healthy { get; init; }
+    /// <summary>Why not, when not healthy.</summary>
+    public string? Reason { get; init; }
     public IReadOnlyList<ListenerEntry> Listeners { get; init; } = [];
 
     public sealed record ListenerEntry(string Name, string Destination, string State, string? Error);

@@ -1,4 +1,5 @@
 using Fulcrum.Appliance.Config.Runtime;
+using Fulcrum.Appliance.Config.Store;
 using Fulcrum.Appliance.DataPlane.Listeners;
 using Fulcrum.Appliance.Management;
 
@@ -11,16 +12,18 @@ internal sealed class ClusterStateWriter : IHostedService, IDisposable
 
     private readonly RuntimeModel _runtime;
     private readonly ListenerManager _listeners;
+    private readonly ConfigStore _store;
     private readonly string _dataDir;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private ITimer? _timer;
     private bool _stopped;
 
-    public ClusterStateWriter(RuntimeModel runtime, ListenerManager listeners, ManagementOptions options, TimeProvider time)
+    public ClusterStateWriter(RuntimeModel runtime, ListenerManager listeners, ConfigStore store, ManagementOptions options, TimeProvider time)
     {
         _runtime = runtime;
         _listeners = listeners;
+        _store = store;
         _dataDir = options.DataDir;
         _time = time;
     }
@@ -68,9 +71,12 @@ internal sealed class ClusterStateWriter : IHostedService, IDisposable
                 .ToList();
             try
             {
-                new ClusterStateFile { Pid = Environment.ProcessId, Generation = snapshot.Generation, Written = _time.GetUtcNow(), Listeners = listeners }.WriteTo(_dataDir);
+                var state = new ClusterStateFile { Pid = Environment.ProcessId, Generation = snapshot.Generation, Written = _time.GetUtcNow(), Listeners = listeners };
+                var stored = _store.List(1) is [var latest, ..] ? latest.Generation : 0;
+                var reason = ClusterCheck.Evaluate(state, stored, snapshot.Config, state.Written, _ => true);
+                (state with { Healthy = reason is null, Reason = reason }).WriteTo(_dataDir);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
             {
                 // The next tick tries again; a file that stays stale fails the check, which is the right outcome.
             }

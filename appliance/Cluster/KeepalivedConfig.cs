@@ -69,7 +69,7 @@ public static class KeepalivedConfig
         }
         b.Append("}\n\n");
         b.Append(inv, $"vrrp_script {ScriptName} {{\n");
-        b.Append(inv, $"    script \"{s.FulcrumCommand} cluster check --data {s.DataDir}\"\n");
+        b.Append(inv, $"    script \"/bin/sh {s.CheckScript} {s.DataDir}\"\n");
         b.Append(inv, $"    interval {s.CheckInterval}\n");
         b.Append(inv, $"    timeout {Math.Max(1, s.CheckInterval * 2)}\n");
         b.Append(inv, $"    fall {s.Fall}\n");

@@ -29,6 +29,8 @@ public sealed partial record KeepalivedSettings
     public int Rise { get; init; } = 2;
     /// <summary>How keepalived runs fulcrum (the check and notify verbs), e.g. <c>/usr/bin/dotnet /opt/fulcrum/fulcrum.dll</c>.</summary>
     public required string FulcrumCommand { get; init; }
+    /// <summary>fulcrum-check.sh (shipped beside fulcrum.dll), run by keepalived with <c>/bin/sh</c>.</summary>
+    public required string CheckScript { get; init; }
     /// <summary>The data directory the check and notify verbs read.</summary>
     public required string DataDir { get; init; }
 
@@ -89,6 +91,10 @@ public sealed partial record KeepalivedSettings
         if (string.IsNullOrWhiteSpace(FulcrumCommand) || FulcrumCommand.Contains('"') || FulcrumCommand.Contains('\n'))
         {
             errors.Add("--fulcrum: a command without quotes or newlines is needed");
+        }
+        if (!Path.IsPathFullyQualified(CheckScript) || CheckScript.Contains('"') || CheckScript.Contains(' ') || CheckScript.Contains('\n'))
+        {
+            errors.Add($"--check-script: '{CheckScript}' must be an absolute path without spaces or quotes");
         }
         if (DataDir.Contains('"') || DataDir.Contains(' ') || DataDir.Contains('\n'))
         {

@@ -20,23 +20,28 @@ public sealed class ClusterCliTests : IDisposable
             await DataPlaneApi.Ok(api.Post("/api/v1/virtuals", $$"""{"name":"www","destination":"127.0.0.1:{{port}}","profiles":["tcp"]}"""));
             var healthy = await WaitCheck(0);
             Assert.StartsWith("healthy: generation ", healthy.Out, StringComparison.Ordinal);
+            await WaitScript(0);
 
             // An address this box cannot bind (no ip_nonlocal_bind here): the listener errs, the check says which.
             await DataPlaneApi.Ok(api.Post("/api/v1/virtuals", """{"name":"vip","destination":"10.152.99.77:80","profiles":["tcp"]}"""));
             var failed = await WaitCheck(1);
             Assert.Contains("unhealthy: virtual vip (10.152.99.77:80) is error", failed.Err, StringComparison.Ordinal);
+            await WaitScript(1);
 
             var config = await FulcrumCli.RunAsync(null, "cluster", "keepalived-config", "--data", _dir.Path, "--interface", "eth0", "--router-id", "9", "--fulcrum", "/usr/bin/fulcrum");
             Assert.True(config.ExitCode == 0, config.Err);
             Assert.Contains("        10.152.99.77/32 dev eth0\n", config.Out, StringComparison.Ordinal);
             Assert.Contains($"# not moved: www: 127.0.0.1 cannot move between boxes\n", config.Out, StringComparison.Ordinal);
-            Assert.Contains($"script \"/usr/bin/fulcrum cluster check --data {Path.GetFullPath(_dir.Path)}\"", config.Out, StringComparison.Ordinal);
+            var script = Path.Combine(Path.GetDirectoryName(ApplianceProcess.FulcrumDll)!, "fulcrum-check.sh");
+            Assert.Contains($"script \"/bin/sh {script} {Path.GetFullPath(_dir.Path)}\"", config.Out, StringComparison.Ordinal);
+            Assert.Contains($"notify \"/usr/bin/fulcrum cluster notify --data {Path.GetFullPath(_dir.Path)}\"", config.Out, StringComparison.Ordinal);
         }
 
         // Stopped cleanly: the state file is gone, so the check fails at once.
         var stopped = await FulcrumCli.RunAsync(null, "cluster", "check", "--data", _dir.Path);
         Assert.Equal(1, stopped.ExitCode);
         Assert.Contains("no cluster state file", stopped.Err, StringComparison.Ordinal);
+        Assert.Equal(1, await Script());
     }
 
     [Fact]
@@ -62,6 +67,25 @@ public sealed class ClusterCliTests : IDisposable
 
         Assert.Equal(0, r.ExitCode);
         Assert.EndsWith(" INSTANCE fulcrum MASTER 150\n", await File.ReadAllTextAsync(Path.Combine(_dir.Path, "cluster-events.log")), StringComparison.Ordinal);
+    }
+
+    /// <summary>fulcrum-check.sh, as keepalived runs it.</summary>
+    private async Task<int> Script()
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("/bin/sh") { ArgumentList = { Path.Combine(Path.GetDirectoryName(ApplianceProcess.FulcrumDll)!, "fulcrum-check.sh"), _dir.Path } };
+        using var p = System.Diagnostics.Process.Start(info)!;
+        await p.WaitForExitAsync();
+        return p.ExitCode;
+    }
+
+    private async Task WaitScript(int exitCode)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await Script() != exitCode)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"fulcrum-check.sh did not exit {exitCode}: {await File.ReadAllTextAsync(Path.Combine(_dir.Path, "cluster-state.json"))}");
+            await Task.Delay(200);
+        }
     }
 
     private async Task<FulcrumCli.Result> WaitCheck(int exitCode)

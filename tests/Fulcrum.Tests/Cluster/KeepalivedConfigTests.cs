@@ -14,6 +14,7 @@ public sealed class KeepalivedConfigTests
         AdvertInt = 1,
         AuthPass = "s3cret",
         FulcrumCommand = "/usr/bin/fulcrum",
+        CheckScript = "/usr/lib/fulcrum/fulcrum-check.sh",
         DataDir = "/var/lib/fulcrum",
     };
 
@@ -50,7 +51,7 @@ public sealed class KeepalivedConfigTests
             }
 
             vrrp_script fulcrum_check {
-                script "/usr/bin/fulcrum cluster check --data /var/lib/fulcrum"
+                script "/bin/sh /usr/lib/fulcrum/fulcrum-check.sh /var/lib/fulcrum"
                 interval 1
                 timeout 2
                 fall 1
@@ -120,13 +121,14 @@ public sealed class KeepalivedConfigTests
             Fall = 11,
             Rise = 0,
             FulcrumCommand = "",
+            CheckScript = "relative.sh",
             DataDir = "/has space",
         };
 
         var errors = bad.Validate();
 
         Assert.Equal(
-            ["--interface", "--router-id", "--priority", "--state", "--advert-int", "--auth-pass", "--check-interval", "--fall", "--rise", "--fulcrum", "--data"],
+            ["--interface", "--router-id", "--priority", "--state", "--advert-int", "--auth-pass", "--check-interval", "--fall", "--rise", "--fulcrum", "--check-script", "--data"],
             errors.Select(e => e[..e.IndexOf(':')]).Distinct());
     }
 

@@ -55,7 +55,7 @@ public sealed class KeepalivedFailoverTests
             await WaitFor(async () => (await Request()) == "rs 10.152.1.11", "requests through box a", kaA, kaB);
             Assert.DoesNotContain(Vip, await NatEndToEndTests.InNs(B, "ip", "-br", "addr", "show", "e0"), StringComparison.Ordinal);
 
-            // Constant load: one request per new connection every 20 ms, each given 1 s.
+            // Constant load: one request per new connection every 20 ms, each given 0.5 s.
             var results = new List<(TimeSpan At, string? Answer)>();
             var clock = Stopwatch.StartNew();
             using var stop = new CancellationTokenSource();
@@ -86,6 +86,23 @@ public sealed class KeepalivedFailoverTests
             var line = $"failover after SIGKILL of the active appliance: recovered in {recovery.TotalMilliseconds:0} ms, {failed} of {after.Count(r => r.At < recoveredAt)} requests failed meanwhile, {results.Count(r => r.At < killedAt && r.Answer is null)} failed before";
             _out.WriteLine(line);
             Console.WriteLine(line);
+            // The timeline, each change of answer with its time from the kill (null: failed or timed out after 0.5 s).
+            string? last = "start";
+            foreach (var (at, answer) in after)
+            {
+                if (answer != last)
+                {
+                    _out.WriteLine($"  {(at - killedAt).TotalMilliseconds,6:0} ms  {answer ?? "failed"}");
+                    last = answer;
+                }
+            }
+            foreach (var (ns, log) in _logs.Values)
+            {
+                lock (log)
+                {
+                    _out.WriteLine($"--- keepalived in {ns}:\n{log}");
+                }
+            }
             Assert.True(results.Where(r => r.At < killedAt).All(r => r.Answer == "rs 10.152.1.11"), "requests failed before the kill");
             Assert.True(after.Where(r => r.At >= recoveredAt).All(r => r.Answer == "rs 10.152.1.12"), "requests failed after recovery: " + string.Join(", ", after.Where(r => r.At >= recoveredAt && r.Answer != "rs 10.152.1.12").Select(r => $"{r.At.TotalMilliseconds:0}:{r.Answer}")));
             Assert.True(recovery < TimeSpan.FromSeconds(10), line);
@@ -140,7 +157,7 @@ public sealed class KeepalivedFailoverTests
 
     private static async Task<string?> Request()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         try
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
