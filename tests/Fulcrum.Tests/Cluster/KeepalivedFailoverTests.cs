@@ -32,7 +32,21 @@ public sealed class KeepalivedFailoverTests
     public KeepalivedFailoverTests(ITestOutputHelper output) => _out = output;
 
     [KeepalivedFact]
-    public async Task ActiveApplianceKilled_KeepalivedMovesTheVip_RequestsRecoverThroughTheStandby()
+    public async Task ActiveApplianceKilled_KeepalivedMovesTheVip_RequestsRecoverThroughTheStandby() =>
+        await Failover("SIGKILL of the active appliance", app => app.Kill(), _ => { });
+
+    /// <summary>A hung process (SIGSTOP) keeps its sockets but stops rewriting its state file: stale after 3 s, the check fails.</summary>
+    [KeepalivedFact]
+    public async Task ActiveApplianceHung_StaleHeartbeat_KeepalivedMovesTheVip() =>
+        await Failover("SIGSTOP of the active appliance (hung)", app => Signal(app.Pid, 19), app => Signal(app.Pid, 18));
+
+    private static void Signal(int pid, int signal)
+    {
+        using var p = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
+        p.WaitForExit();
+    }
+
+    private async Task Failover(string failure, Action<ApplianceProcess> fail, Action<ApplianceProcess> undo)
     {
         Assert.True(RootFactAttribute.IsRoot, "this test needs root: it creates network namespaces");
         Assert.True(File.Exists(KeepalivedFactAttribute.Binary), "this test needs keepalived (apt-get install keepalived)");
@@ -42,6 +56,7 @@ public sealed class KeepalivedFailoverTests
         await File.WriteAllTextAsync(script, NatEndToEndTests.Server);
         Process? rs = null, kaA = null, kaB = null;
         ApplianceProcess? appA = null, appB = null;
+        var failed = false;
         try
         {
             await SetUp();
@@ -72,27 +87,28 @@ public sealed class KeepalivedFailoverTests
                 }
             });
             await Task.Delay(1000);
-            var killedAt = clock.Elapsed;
-            appA.Kill();
-            await WaitFor(() => Task.FromResult(Recovered(results, killedAt) is not null), "requests through box b", kaA, kaB, seconds: 20);
+            var failedAt = clock.Elapsed;
+            fail(appA);
+            failed = true;
+            await WaitFor(() => Task.FromResult(Recovered(results, failedAt) is not null), "requests through box b", kaA, kaB, seconds: 20);
             await Task.Delay(2000);
             await stop.CancelAsync();
             await load;
 
-            var recoveredAt = Recovered(results, killedAt)!.Value;
-            var after = results.Where(r => r.At >= killedAt).ToList();
-            var failed = after.Count(r => r.At < recoveredAt && r.Answer != "rs 10.152.1.11");
-            var recovery = recoveredAt - killedAt;
-            var line = $"failover after SIGKILL of the active appliance: recovered in {recovery.TotalMilliseconds:0} ms, {failed} of {after.Count(r => r.At < recoveredAt)} requests failed meanwhile, {results.Count(r => r.At < killedAt && r.Answer is null)} failed before";
+            var recoveredAt = Recovered(results, failedAt)!.Value;
+            var after = results.Where(r => r.At >= failedAt).ToList();
+            var failures = after.Count(r => r.At < recoveredAt && r.Answer != "rs 10.152.1.11");
+            var recovery = recoveredAt - failedAt;
+            var line = $"failover after {failure}: recovered in {recovery.TotalMilliseconds:0} ms, {failures} of {after.Count(r => r.At < recoveredAt)} requests failed meanwhile, {results.Count(r => r.At < failedAt && r.Answer is null)} failed before";
             _out.WriteLine(line);
             Console.WriteLine(line);
-            // The timeline, each change of answer with its time from the kill (null: failed or timed out after 0.5 s).
+            // The timeline, each change of answer with its time from the failure (null: failed or timed out after 0.5 s).
             string? last = "start";
             foreach (var (at, answer) in after)
             {
                 if (answer != last)
                 {
-                    _out.WriteLine($"  {(at - killedAt).TotalMilliseconds,6:0} ms  {answer ?? "failed"}");
+                    _out.WriteLine($"  {(at - failedAt).TotalMilliseconds,6:0} ms  {answer ?? "failed"}");
                     last = answer;
                 }
             }
@@ -103,7 +119,7 @@ public sealed class KeepalivedFailoverTests
                     _out.WriteLine($"--- keepalived in {ns}:\n{log}");
                 }
             }
-            Assert.True(results.Where(r => r.At < killedAt).All(r => r.Answer == "rs 10.152.1.11"), "requests failed before the kill");
+            Assert.True(results.Where(r => r.At < failedAt).All(r => r.Answer == "rs 10.152.1.11"), "requests failed before the failure");
             Assert.True(after.Where(r => r.At >= recoveredAt).All(r => r.Answer == "rs 10.152.1.12"), "requests failed after recovery: " + string.Join(", ", after.Where(r => r.At >= recoveredAt && r.Answer != "rs 10.152.1.12").Select(r => $"{r.At.TotalMilliseconds:0}:{r.Answer}")));
             Assert.True(recovery < TimeSpan.FromSeconds(10), line);
             Assert.Contains(Vip, await NatEndToEndTests.InNs(B, "ip", "-br", "addr", "show", "e0"), StringComparison.Ordinal);
@@ -123,6 +139,10 @@ public sealed class KeepalivedFailoverTests
                 }
                 p?.Dispose();
             }
+            if (failed && appA is not null)
+            {
+                undo(appA);
+            }
             foreach (var app in new[] { appA, appB })
             {
                 if (app is not null)
@@ -135,12 +155,12 @@ public sealed class KeepalivedFailoverTests
     }
 
     /// <summary>The first moment after the kill from which every request was answered by box b.</summary>
-    private static TimeSpan? Recovered(List<(TimeSpan At, string? Answer)> results, TimeSpan killedAt)
+    private static TimeSpan? Recovered(List<(TimeSpan At, string? Answer)> results, TimeSpan failedAt)
     {
         lock (results)
         {
             TimeSpan? since = null;
-            foreach (var (at, answer) in results.Where(r => r.At >= killedAt))
+            foreach (var (at, answer) in results.Where(r => r.At >= failedAt))
             {
                 if (answer == "rs 10.152.1.12")
                 {
