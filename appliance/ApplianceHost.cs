@@ -78,6 +78,7 @@ public static class ApplianceHost
         services.AddFulcrumAuth(db);
         services.AddDataPlane(Path.Combine(options.DataDir, "logs"));
         services.AddFulcrumDns();
+        services.AddHostedService<Fulcrum.Appliance.Cluster.ClusterStateWriter>();
         services.AddOpenApi("v1", o => o.AddSchemaTransformer<OpenApiValueSets>().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Fulcrum management API";

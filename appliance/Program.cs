@@ -8,4 +8,5 @@ root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(UserCommand.Create());
 root.Subcommands.Add(BundleCommand.Create());
 root.Subcommands.Add(RuleCommand.Create());
+root.Subcommands.Add(ClusterCommand.Create());
 return await root.Parse(args).InvokeAsync();
