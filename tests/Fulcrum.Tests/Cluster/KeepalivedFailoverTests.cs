@@ -53,22 +53,22 @@ public sealed class KeepalivedFailoverTests
         await TearDown();
         using var dir = new TempDir();
         var script = Path.Combine(dir.Path, "rs.py");
-        await File.WriteAllTextAsync(script, NatEndToEndTests.Server);
+        await File.WriteAllTextAsync(script, PacketLab.Server);
         Process? rs = null, kaA = null, kaB = null;
         ApplianceProcess? appA = null, appB = null;
         var failed = false;
         try
         {
             await SetUp();
-            rs = NatEndToEndTests.StartIn(Rs, "python3", script, "rs");
+            rs = PacketLab.StartIn(Rs, "python3", script, "rs");
             appA = await StartBox(A, "10.152.1.11", Path.Combine(dir.Path, "a"));
             appB = await StartBox(B, "10.152.1.12", Path.Combine(dir.Path, "b"));
             kaA = await StartKeepalived(A, appA.DataDir, dir.Path, priority: 150);
             kaB = await StartKeepalived(B, appB.DataDir, dir.Path, priority: 100);
 
-            await WaitFor(async () => (await NatEndToEndTests.InNs(A, "ip", "-br", "addr", "show", "e0")).Contains(Vip, StringComparison.Ordinal), "box a to take the VIP", kaA, kaB);
+            await WaitFor(async () => (await PacketLab.InNs(A, "ip", "-br", "addr", "show", "e0")).Contains(Vip, StringComparison.Ordinal), "box a to take the VIP", kaA, kaB);
             await WaitFor(async () => (await Request()) == "rs 10.152.1.11", "requests through box a", kaA, kaB);
-            Assert.DoesNotContain(Vip, await NatEndToEndTests.InNs(B, "ip", "-br", "addr", "show", "e0"), StringComparison.Ordinal);
+            Assert.DoesNotContain(Vip, await PacketLab.InNs(B, "ip", "-br", "addr", "show", "e0"), StringComparison.Ordinal);
 
             // Constant load: one request per new connection every 20 ms, each given 0.5 s.
             var results = new List<(TimeSpan At, string? Answer)>();
@@ -122,8 +122,8 @@ public sealed class KeepalivedFailoverTests
             Assert.True(results.Where(r => r.At < failedAt).All(r => r.Answer == "rs 10.152.1.11"), "requests failed before the failure");
             Assert.True(after.Where(r => r.At >= recoveredAt).All(r => r.Answer == "rs 10.152.1.12"), "requests failed after recovery: " + string.Join(", ", after.Where(r => r.At >= recoveredAt && r.Answer != "rs 10.152.1.12").Select(r => $"{r.At.TotalMilliseconds:0}:{r.Answer}")));
             Assert.True(recovery < TimeSpan.FromSeconds(10), line);
-            Assert.Contains(Vip, await NatEndToEndTests.InNs(B, "ip", "-br", "addr", "show", "e0"), StringComparison.Ordinal);
-            Assert.DoesNotContain(Vip, await NatEndToEndTests.InNs(A, "ip", "-br", "addr", "show", "e0"), StringComparison.Ordinal);
+            Assert.Contains(Vip, await PacketLab.InNs(B, "ip", "-br", "addr", "show", "e0"), StringComparison.Ordinal);
+            Assert.DoesNotContain(Vip, await PacketLab.InNs(A, "ip", "-br", "addr", "show", "e0"), StringComparison.Ordinal);
             // The notify hook ran on both boxes.
             Assert.Contains(" fulcrum MASTER ", await File.ReadAllTextAsync(Path.Combine(appB.DataDir, "cluster-events.log")), StringComparison.Ordinal);
             Assert.Contains(" fulcrum FAULT ", await File.ReadAllTextAsync(Path.Combine(appA.DataDir, "cluster-events.log")), StringComparison.Ordinal);
