@@ -43,7 +43,7 @@ internal sealed class RuleValidator : IConfigValidator
                     // Accepting it would store a handler that never runs.
                     context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{tlsRule.Name}' line {ssl.Line}, column {ssl.Column}: {ssl.Name} runs only on virtual servers that terminate TLS, and '{v.Name}' has no client-ssl profile");
                 }
-                if (!hasServerSsl && ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule serverTlsRule && Analysis(serverTlsRule).ServerSslEventUse is { } serverSsl)
+                if (!hasServerSsl && !isDns && ConfigKinds.Rules.Find(config, v.Rules[i]) is Rule serverTlsRule && Analysis(serverTlsRule).ServerSslEventUse is { } serverSsl)
                 {
                     context.Add($"virtuals/{v.Name}/rules/{i}", $"rule '{serverTlsRule.Name}' line {serverSsl.Line}, column {serverSsl.Column}: {serverSsl.Name} runs only on virtual servers that encrypt toward members, and '{v.Name}' has no server-ssl profile");
                 }
